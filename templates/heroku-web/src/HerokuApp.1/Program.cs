@@ -1,0 +1,65 @@
+using HerokuApp._1.Heroku;
+using HerokuApp._1.Settings;
+#if (UsePostgres)
+using HerokuApp._1.Data;
+#endif
+
+var builder = WebApplication.CreateBuilder(args);
+
+// Every environment variable the app reads, typed and validated: Settings/AppSettings.cs.
+// If any is missing or malformed, the app stops here with one report that names each of them.
+if (!builder.TryAddAppSettings(out var settings))
+{
+    return SettingsExtensions.InvalidSettingsExitCode;
+}
+
+// Port, router, shutdown window and key ring for Heroku's dynos: Heroku/HerokuExtensions.cs.
+builder.AddHeroku(settings);
+#if (UsePostgres)
+
+// PostgreSQL from DATABASE_URL through EF Core: Data/DatabaseExtensions.cs.
+builder.AddDatabase(settings);
+#endif
+
+// /healthz says the process is up; /readyz also checks what it depends on.
+builder.Services.AddHealthChecks();
+
+builder.Services.AddRazorPages();
+
+var app = builder.Build();
+#if (UsePostgres)
+
+// `HerokuApp.1 migrate` applies migrations and exits; the Procfile's release phase runs it.
+if (args is ["migrate"])
+{
+    return await app.MigrateDatabaseAsync();
+}
+#endif
+
+app.UseHeroku();
+
+// DEBUG=true shows detailed error pages, like Django's DEBUG; everyone else sees Pages/Error.
+if (settings.Debug)
+{
+    app.UseDeveloperExceptionPage();
+#if (UsePostgres)
+    if (app.Environment.IsDevelopment())
+    {
+        app.UseMigrationsEndPoint();
+    }
+#endif
+}
+else
+{
+    app.UseExceptionHandler("/Error");
+}
+
+app.MapHealthChecks("/healthz", new() { Predicate = _ => false });
+app.MapHealthChecks("/readyz");
+
+// Fingerprinted, precompressed assets, bundled at build time: see bundles.json.
+app.MapStaticAssets();
+app.MapRazorPages().WithStaticAssets();
+
+await app.RunAsync();
+return 0;
