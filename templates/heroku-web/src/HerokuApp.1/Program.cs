@@ -57,7 +57,7 @@ else
 app.MapHealthChecks("/healthz", new() { Predicate = _ => false });
 app.MapHealthChecks("/readyz");
 
-// Fingerprinted, precompressed assets, bundled at build time: see bundles.json.
+// Fingerprinted, precompressed files; the bundles are built with the app (<Bundle> items in the .csproj).
 app.MapStaticAssets();
 app.MapRazorPages().WithStaticAssets();
 

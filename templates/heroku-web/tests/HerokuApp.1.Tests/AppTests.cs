@@ -1,4 +1,7 @@
 using System.Net;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Options;
 
 namespace HerokuApp._1.Tests;
 
@@ -57,5 +60,13 @@ public sealed class AppTests(AppFactory app) : IClassFixture<AppFactory>
         var response = await app.CreateHttpsClient().SendAsync(request, TestContext.Current.CancellationToken);
 
         Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+    }
+
+    [Fact]
+    public void Shutdown_finishes_inside_herokus_30_second_window()
+    {
+        var timeout = app.Services.GetRequiredService<IOptions<HostOptions>>().Value.ShutdownTimeout;
+
+        Assert.True(timeout < TimeSpan.FromSeconds(30), $"Heroku kills the process 30 s after SIGTERM; the app waits {timeout}.");
     }
 }

@@ -1,5 +1,6 @@
 using System.Data.Common;
 using HerokuApp._1.Settings;
+using Microsoft.AspNetCore.DataProtection;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Infrastructure;
 using Microsoft.EntityFrameworkCore.Migrations;
@@ -44,7 +45,7 @@ public static class DatabaseExtensions
         {
             // Held by this connection's session until it closes, so no two processes migrate at once.
             await database.OpenConnectionAsync();
-            await database.ExecuteSqlRawAsync("SELECT pg_advisory_lock(hashtextextended('HerokuApp.1 migrate', 0))");
+            await database.ExecuteSqlRawAsync("SELECT pg_advisory_lock(hashtextextended('ef-migrate', 0))");
 
             // Creating the history table first keeps EF from logging a failed query on an empty database.
             await database.GetService<IHistoryRepository>().CreateIfNotExistsAsync();
@@ -53,12 +54,17 @@ public static class DatabaseExtensions
             if (pending.Count == 0)
             {
                 app.Logger.LogInformation("migrate: the database is up to date.");
-                return 0;
+            }
+            else
+            {
+                app.Logger.LogInformation("migrate: applying {Migrations}.", string.Join(", ", pending));
+                await database.MigrateAsync();
+                app.Logger.LogInformation("migrate: done.");
             }
 
-            app.Logger.LogInformation("migrate: applying {Migrations}.", string.Join(", ", pending));
-            await database.MigrateAsync();
-            app.Logger.LogInformation("migrate: done.");
+            // Dynos that start together would each make a first key of their own and refuse each
+            // other's cookies: the release phase makes it once, before any of them starts.
+            app.Services.GetDataProtector("release phase").Protect([]);
             return 0;
         }
         catch (Exception exception) when (exception is DbException or InvalidOperationException or TimeoutException)

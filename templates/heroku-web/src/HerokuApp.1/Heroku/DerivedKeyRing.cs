@@ -44,8 +44,8 @@ public sealed class DerivedKeyRepository(string secretKey) : IXmlRepository
     private static XElement CreateKey(string secretKey)
     {
         var secret = Encoding.UTF8.GetBytes(secretKey);
-        var id = new Guid(HKDF.DeriveKey(HashAlgorithmName.SHA256, secret, 16, [], "HerokuApp.1 key id v1"u8.ToArray()));
-        var masterKey = HKDF.DeriveKey(HashAlgorithmName.SHA256, secret, 64, [], "HerokuApp.1 master key v1"u8.ToArray());
+        var id = new Guid(HKDF.DeriveKey(HashAlgorithmName.SHA256, secret, 16, [], "Data Protection key id v1"u8.ToArray()));
+        var masterKey = HKDF.DeriveKey(HashAlgorithmName.SHA256, secret, 64, [], "Data Protection master key v1"u8.ToArray());
 
         var descriptor = new AuthenticatedEncryptorDescriptor(new AuthenticatedEncryptorConfiguration(), new Secret(masterKey)).ExportToXml();
         var date = (DateTimeOffset value) => value.ToString("O", CultureInfo.InvariantCulture);

@@ -30,7 +30,7 @@ public sealed class SecretKeyCipher(string secretKey)
 
     private readonly byte[] _key = HKDF.DeriveKey(
         HashAlgorithmName.SHA256, Encoding.UTF8.GetBytes(secretKey), outputLength: 32,
-        salt: [], info: "HerokuApp.1 key ring encryption v1"u8.ToArray());
+        salt: [], info: "Data Protection key ring encryption v1"u8.ToArray());
 
     public byte[] Encrypt(byte[] plaintext)
     {
@@ -72,12 +72,17 @@ public sealed class SecretKeyXmlEncryptor(SecretKeyCipher cipher) : IXmlEncrypto
     }
 }
 
-/// <summary>Created by Data Protection from the type name stored beside each key.</summary>
-public sealed class SecretKeyXmlDecryptor(SecretKeyCipher cipher) : IXmlDecryptor
+/// <summary>
+/// Created by Data Protection from the type name stored beside each key. It passes nothing but the
+/// service provider, so the cipher comes from there.
+/// </summary>
+public sealed class SecretKeyXmlDecryptor(IServiceProvider services) : IXmlDecryptor
 {
+    private readonly SecretKeyCipher _cipher = services.GetRequiredService<SecretKeyCipher>();
+
     public XElement Decrypt(XElement encryptedElement)
     {
         var encrypted = Convert.FromBase64String((string?)encryptedElement.Element("value") ?? "");
-        return XElement.Parse(Encoding.UTF8.GetString(cipher.Decrypt(encrypted)));
+        return XElement.Parse(Encoding.UTF8.GetString(_cipher.Decrypt(encrypted)));
     }
 }

@@ -1,6 +1,7 @@
 using System.Security.Cryptography;
 using System.Xml.Linq;
 using HerokuApp._1.Heroku;
+using Microsoft.Extensions.DependencyInjection;
 
 namespace HerokuApp._1.Tests.Heroku;
 
@@ -16,16 +17,20 @@ public sealed class SecretKeyEncryptionTests
         var encrypted = new SecretKeyXmlEncryptor(cipher).Encrypt(Key);
 
         Assert.DoesNotContain("c2VjcmV0LW1hdGVyaWFs", encrypted.EncryptedElement.ToString());
-        Assert.Equal(Key.ToString(), new SecretKeyXmlDecryptor(cipher).Decrypt(encrypted.EncryptedElement).ToString());
+        Assert.Equal(Key.ToString(), Decryptor(cipher).Decrypt(encrypted.EncryptedElement).ToString());
     }
 
     [Fact]
     public void Another_secret_key_cannot_decrypt_it_and_says_why()
     {
         var encrypted = new SecretKeyXmlEncryptor(new SecretKeyCipher("first-secret-key-0123456789abcdefghij")).Encrypt(Key);
-        var other = new SecretKeyXmlDecryptor(new SecretKeyCipher("other-secret-key-0123456789abcdefghij"));
+        var other = Decryptor(new SecretKeyCipher("other-secret-key-0123456789abcdefghij"));
 
         var exception = Assert.Throws<CryptographicException>(() => other.Decrypt(encrypted.EncryptedElement));
         Assert.Contains("SECRET_KEY", exception.Message);
     }
+
+    // Data Protection creates decryptors itself, giving them only the service provider.
+    private static SecretKeyXmlDecryptor Decryptor(SecretKeyCipher cipher) =>
+        new(new ServiceCollection().AddSingleton(cipher).BuildServiceProvider());
 }

@@ -1,0 +1,6 @@
+using HerokuWeb.Tests.Infrastructure;
+
+// Made once for the whole run and shared: packing, PostgreSQL, and the generated and published apps.
+[assembly: AssemblyFixture(typeof(TemplatePackage))]
+[assembly: AssemblyFixture(typeof(PostgresServer))]
+[assembly: AssemblyFixture(typeof(PreparedApps))]

@@ -1,0 +1,135 @@
+using System.Diagnostics;
+using System.Net;
+using System.Text;
+
+namespace HerokuWeb.Tests.Infrastructure;
+
+/// <summary>A running web process of a published app, reached the way Heroku's router reaches it.</summary>
+public sealed class AppProcess : IAsyncDisposable
+{
+    private static readonly TimeSpan StartTimeout = TimeSpan.FromSeconds(60);
+
+    private readonly Process _process;
+    private readonly StringBuilder _output = new();
+
+    private AppProcess(Process process, int port)
+    {
+        _process = process;
+        Port = port;
+    }
+
+    public int Port { get; }
+
+    public Uri BaseAddress => new($"http://localhost:{Port}/");
+
+    public bool HasExited => _process.HasExited;
+
+    /// <summary>Everything the process wrote to stdout and stderr so far.</summary>
+    public string Output
+    {
+        get
+        {
+            lock (_output)
+            {
+                return _output.ToString();
+            }
+        }
+    }
+
+    /// <param name="clean">Whether <paramref name="environment"/> is the whole environment (a dyno) or added to this process's (a developer's shell).</param>
+    public static AppProcess Start(string command, string workingDirectory, IReadOnlyDictionary<string, string> environment, int port, bool clean = true)
+    {
+        var process = new Process { StartInfo = ProcessRunner.StartInfo("bash", ["-c", command], workingDirectory, environment, clean) };
+        var app = new AppProcess(process, port);
+        process.OutputDataReceived += (_, e) => app.Append(e.Data);
+        process.ErrorDataReceived += (_, e) => app.Append(e.Data);
+        process.Start();
+        process.BeginOutputReadLine();
+        process.BeginErrorReadLine();
+        return app;
+    }
+
+    /// <summary>
+    /// A client that talks like Heroku's router: plain HTTP to the dyno, with X-Forwarded-Proto saying the
+    /// visitor used HTTPS. No redirects are followed, so tests see exactly what the app answered.
+    /// </summary>
+    public HttpClient CreateClient(CookieContainer? cookies = null, bool forwardedAsHttps = true)
+    {
+        var handler = new HttpClientHandler
+        {
+            AllowAutoRedirect = false,
+            UseCookies = cookies is not null,
+            CookieContainer = cookies ?? new CookieContainer(),
+            AutomaticDecompression = DecompressionMethods.None,
+        };
+        var client = new HttpClient(handler) { BaseAddress = BaseAddress, Timeout = TimeSpan.FromSeconds(30) };
+        if (forwardedAsHttps)
+        {
+            client.DefaultRequestHeaders.Add("X-Forwarded-Proto", "https");
+            client.DefaultRequestHeaders.Add("X-Forwarded-For", "203.0.113.10");
+        }
+        return client;
+    }
+
+    public async Task WaitUntilHealthyAsync()
+    {
+        using var client = CreateClient();
+        var deadline = DateTime.UtcNow + StartTimeout;
+        while (DateTime.UtcNow < deadline)
+        {
+            if (_process.HasExited)
+            {
+                throw new InvalidOperationException($"The web process exited with {_process.ExitCode} before answering.\n{Output}");
+            }
+            try
+            {
+                using var response = await client.GetAsync("/healthz");
+                if (response.StatusCode == HttpStatusCode.OK)
+                {
+                    return;
+                }
+            }
+            catch (HttpRequestException)
+            {
+                // Not listening yet.
+            }
+            await Task.Delay(100);
+        }
+        throw new TimeoutException($"The web process did not answer /healthz within {StartTimeout.TotalSeconds} s.\n{Output}");
+    }
+
+    /// <summary>Sends SIGTERM, as Heroku does on every restart and deploy, and waits for the process to exit.</summary>
+    public async Task<int> StopAsync(TimeSpan timeout)
+    {
+        if (!_process.HasExited)
+        {
+            (await ProcessRunner.RunAsync("kill", ["-TERM", _process.Id.ToString(System.Globalization.CultureInfo.InvariantCulture)], "/")).EnsureSuccess();
+        }
+        using var cancellation = new CancellationTokenSource(timeout);
+        await _process.WaitForExitAsync(cancellation.Token);
+        _process.WaitForExit();
+        return _process.ExitCode;
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        if (!_process.HasExited)
+        {
+            _process.Kill(entireProcessTree: true);
+            await _process.WaitForExitAsync();
+        }
+        _process.Dispose();
+    }
+
+    private void Append(string? line)
+    {
+        if (line is null)
+        {
+            return;
+        }
+        lock (_output)
+        {
+            _output.AppendLine(line);
+        }
+    }
+}

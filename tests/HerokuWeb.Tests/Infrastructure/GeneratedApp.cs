@@ -1,0 +1,136 @@
+using System.Runtime.InteropServices;
+using TemplateVerifier;
+
+namespace HerokuWeb.Tests.Infrastructure;
+
+/// <summary>An app made by `dotnet new heroku-web`, and what Heroku does with it: build, publish, run its Procfile.</summary>
+public sealed class GeneratedApp
+{
+    private static readonly TimeSpan BuildTimeout = TimeSpan.FromMinutes(6);
+
+    private GeneratedApp(string directory, string name)
+    {
+        Directory = directory;
+        Name = name;
+    }
+
+    /// <summary>The app's root: where `git push heroku main` would start.</summary>
+    public string Directory { get; }
+
+    /// <summary>The name given with -n.</summary>
+    public string Name { get; }
+
+    public string SolutionPath => Path.Combine(Directory, Name + ".slnx");
+
+    public string ProjectDirectory => Path.Combine(Directory, "src", Name);
+
+    public string PublishDirectory => Path.Combine(ProjectDirectory, "bin", "publish");
+
+    public Procfile Procfile => Procfile.Read(Path.Combine(Directory, "Procfile"));
+
+    public static async Task<GeneratedApp> CreateAsync(TemplatePackage package, string name, IEnumerable<string> options, bool restore = true)
+    {
+        var parent = package.Hive.CreateOutputDirectory();
+        await package.Hive.InstantiateAsync(
+            TemplatePackage.ShortName, ["-n", name, "-o", name, .. options, .. restore ? Array.Empty<string>() : ["--no-restore"]], parent);
+        return new GeneratedApp(Path.Combine(parent, name), name);
+    }
+
+    /// <summary>Builds the whole solution with every warning, MSBuild's included, as an error.</summary>
+    public async Task<DotnetCommandResult> BuildAsync() =>
+        (await DotnetAsync(["build", SolutionPath, "-warnaserror"])).EnsureSuccess();
+
+    /// <summary>Runs the app's own test project, already built by <see cref="BuildAsync"/>.</summary>
+    public Task<DotnetCommandResult> TestAsync(IReadOnlyDictionary<string, string?> environment) =>
+        DotnetAsync(["test", SolutionPath, "--no-build"], environment);
+
+    /// <summary>Exactly the command Heroku's .NET buildpack runs (see shared docs: Build).</summary>
+    public async Task<DotnetCommandResult> PublishAsync()
+    {
+        var artifacts = Path.Combine(Path.GetTempPath(), "heroku-web-build-artifacts-" + Guid.NewGuid().ToString("N"));
+        try
+        {
+            return (await DotnetAsync(["publish", SolutionPath, "--runtime", "linux-x64", "-p:PublishDir=bin/publish", "--artifacts-path", artifacts]))
+                .EnsureSuccess();
+        }
+        finally
+        {
+            if (System.IO.Directory.Exists(artifacts))
+            {
+                System.IO.Directory.Delete(artifacts, recursive: true);
+            }
+        }
+    }
+
+    /// <summary>Runs a Procfile process to completion (the release phase, or a web process expected to refuse to start).</summary>
+    public Task<ProcessResult> RunProcfileAsync(string process, IReadOnlyDictionary<string, string> configVars, TimeSpan? timeout = null) =>
+        ProcessRunner.RunAsync("bash", ["-c", Procfile[process]], Directory, DynoEnvironment(configVars), clean: true, timeout);
+
+    /// <summary>Starts the Procfile's web process as a dyno would and waits until it answers.</summary>
+    public async Task<AppProcess> StartWebAsync(IReadOnlyDictionary<string, string> configVars)
+    {
+        var port = configVars.TryGetValue("PORT", out var given) ? int.Parse(given, System.Globalization.CultureInfo.InvariantCulture) : Ports.Free();
+        var environment = DynoEnvironment(new Dictionary<string, string>(configVars) { ["PORT"] = port.ToString(System.Globalization.CultureInfo.InvariantCulture) });
+        var app = AppProcess.Start(Procfile["web"], Directory, environment, port);
+        await app.WaitUntilHealthyAsync();
+        return app;
+    }
+
+    /// <summary>
+    /// Runs the app the way a developer does right after `dotnet new`: `dotnet run` in Development, with
+    /// nothing set up but the generated .env. Only PORT is given, so parallel tests don't collide.
+    /// </summary>
+    public async Task<AppProcess> StartDevelopmentAsync()
+    {
+        var port = Ports.Free();
+        var environment = new Dictionary<string, string> { ["PORT"] = port.ToString(System.Globalization.CultureInfo.InvariantCulture) };
+        // `dotnet test` points these at its own SDK; a developer's shell has none of them (empty removes them).
+        foreach (var variable in new[] { "MSBuildExtensionsPath", "MSBuildSDKsPath", "MSBUILD_EXE_PATH", "MSBuildLoadMicrosoftTargetsReadOnly" })
+        {
+            environment[variable] = "";
+        }
+        var app = AppProcess.Start($"exec dotnet run --project src/{Name} --no-build", Directory, environment, port, clean: false);
+        await app.WaitUntilHealthyAsync();
+        return app;
+    }
+
+    /// <summary>
+    /// A dyno's environment: nothing from the machine running the tests, only what Heroku sets
+    /// (PATH, HOME, DOTNET_ROOT, DOTNET_RUNNING_IN_CONTAINER; never ASPNETCORE_ENVIRONMENT) and the config vars.
+    /// </summary>
+    public Dictionary<string, string> DynoEnvironment(IReadOnlyDictionary<string, string> configVars)
+    {
+        var environment = new Dictionary<string, string>
+        {
+            ["PATH"] = "/usr/local/bin:/usr/bin:/bin",
+            ["HOME"] = Directory,
+            ["DOTNET_ROOT"] = DotnetRoot,
+            ["DOTNET_RUNNING_IN_CONTAINER"] = "true",
+        };
+        foreach (var (name, value) in configVars)
+        {
+            environment[name] = value;
+        }
+        return environment;
+    }
+
+    private static string DotnetRoot => Path.GetFullPath(Path.Combine(RuntimeEnvironment.GetRuntimeDirectory(), "..", "..", ".."));
+
+    private Task<DotnetCommandResult> DotnetAsync(string[] arguments, IReadOnlyDictionary<string, string?>? environment = null) =>
+        DotnetCli.RunAsync(arguments, Directory, new DotnetCommandOptions { Timeout = BuildTimeout, Environment = environment });
+}
+
+/// <summary>A Procfile's process types and their commands.</summary>
+public sealed class Procfile(IReadOnlyDictionary<string, string> processes)
+{
+    public IReadOnlyDictionary<string, string> Processes { get; } = processes;
+
+    public string this[string process] => Processes.TryGetValue(process, out var command)
+        ? command
+        : throw new KeyNotFoundException($"The Procfile has no `{process}:` process.");
+
+    public static Procfile Read(string path) => new(File.ReadAllLines(path)
+        .Where(line => line.Contains(':') && !line.TrimStart().StartsWith('#'))
+        .Select(line => line.Split(':', 2))
+        .ToDictionary(parts => parts[0].Trim(), parts => parts[1].Trim()));
+}

@@ -1,0 +1,32 @@
+using TemplateVerifier;
+
+namespace HerokuWeb.Tests.Infrastructure;
+
+/// <summary>
+/// The template package as users get it: Template.Pack.csproj packed to a .nupkg and installed with
+/// `dotnet new install` into a throwaway hive, never the user's own.
+/// </summary>
+public sealed class TemplatePackage : IAsyncLifetime
+{
+    public const string ShortName = "heroku-web";
+
+    private readonly string _output = Directory.CreateTempSubdirectory("heroku-web-pack-").FullName;
+
+    public string PackagePath { get; private set; } = "";
+
+    public TemplateHive Hive { get; private set; } = null!;
+
+    public async ValueTask InitializeAsync()
+    {
+        (await DotnetCli.RunAsync(["pack", Path.Combine(Repository.Root, "Template.Pack.csproj"), "-o", _output], Repository.Root))
+            .EnsureSuccess();
+        PackagePath = Directory.GetFiles(_output, "*.nupkg").Single();
+        Hive = await TemplateHive.CreateAsync(PackagePath);
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        await Hive.DisposeAsync();
+        Directory.Delete(_output, recursive: true);
+    }
+}

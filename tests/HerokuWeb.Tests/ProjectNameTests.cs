@@ -1,0 +1,38 @@
+using System.Net;
+using HerokuWeb.Tests.Infrastructure;
+
+namespace HerokuWeb.Tests;
+
+/// <summary>
+/// Names with dots, dashes, a leading digit or a space (`dotnet new heroku-web -o "My Shop"` names the
+/// app after its directory) must give a consistent assembly, namespace, solution entry and Procfile.
+/// </summary>
+public sealed class ProjectNameTests(TemplatePackage package, PostgresServer postgres)
+{
+    public static TheoryData<string, string> Names => new()
+    {
+        { "my-app", "my_app" },
+        { "My.App", "My.App" },
+        { "2fast", "_2fast" },
+        { "My Shop", "My_Shop" },
+    };
+
+    [Theory]
+    [MemberData(nameof(Names))]
+    public async Task The_app_builds_publishes_and_runs_from_its_procfile(string name, string rootNamespace)
+    {
+        var app = await GeneratedApp.CreateAsync(package, name, [], restore: false);
+        Assert.Contains($"<RootNamespace>{rootNamespace}</RootNamespace>", await File.ReadAllTextAsync(Path.Combine(app.ProjectDirectory, name + ".csproj")));
+        Assert.Contains($"Path=\"src/{name}/{name}.csproj\"", await File.ReadAllTextAsync(app.SolutionPath));
+
+        await app.BuildAsync();
+        await app.PublishAsync();
+        Assert.True(File.Exists(Path.Combine(app.PublishDirectory, name)), $"The publish directory has no executable named '{name}'.");
+
+        var vars = ConfigVars.Production(await postgres.CreateDatabaseAsync("names"));
+        (await app.RunProcfileAsync("release", vars)).EnsureSuccess();
+        await using var web = await app.StartWebAsync(vars);
+        using var client = web.CreateClient();
+        Assert.Equal(HttpStatusCode.OK, (await client.GetAsync("/")).StatusCode);
+    }
+}

@@ -1,0 +1,76 @@
+using MyApp.Settings;
+using Microsoft.AspNetCore.DataProtection;
+using Microsoft.AspNetCore.HostFiltering;
+using Microsoft.AspNetCore.HttpOverrides;
+
+namespace MyApp.Heroku;
+
+/// <summary>
+/// What makes the app fit Heroku's runtime: the port, the router in front of every dyno, the
+/// shutdown window and a key ring that outlives the dyno's disk. An app that moves elsewhere
+/// changes this folder and nothing else.
+/// </summary>
+public static class HerokuExtensions
+{
+    /// <summary>Heroku sends SIGTERM, then SIGKILL 30 seconds later: finish in-flight requests before that.</summary>
+    public static readonly TimeSpan ShutdownTimeout = TimeSpan.FromSeconds(25);
+
+    /// <summary>One name for every dyno and every release, so they all share one key ring.</summary>
+    public const string ApplicationName = "MyApp";
+
+    public static WebApplicationBuilder AddHeroku(this WebApplicationBuilder builder, AppSettings settings)
+    {
+        // Heroku routes to $PORT on every interface; locally, listen on loopback only.
+        var host = builder.Environment.IsDevelopment() ? "localhost" : "*";
+        builder.WebHost.UseUrls($"http://{host}:{settings.Port}");
+
+        builder.Services.Configure<HostOptions>(options => options.ShutdownTimeout = ShutdownTimeout);
+
+        // Heroku's log router timestamps every line: one line per entry, no colours, no timestamps of our own.
+        builder.Logging.AddSimpleConsole(options =>
+        {
+            options.SingleLine = true;
+            options.TimestampFormat = null;
+        });
+
+        builder.Services.Configure<HostFilteringOptions>(options => options.AllowedHosts = [.. settings.AllowedHosts]);
+
+        // The router terminates TLS and says so in X-Forwarded-Proto. Its addresses are neither fixed nor
+        // published, so every proxy is trusted; that is safe because dynos are only reachable through it.
+        builder.Services.Configure<ForwardedHeadersOptions>(options =>
+        {
+            options.ForwardedHeaders = ForwardedHeaders.XForwardedFor | ForwardedHeaders.XForwardedProto;
+            options.KnownIPNetworks.Clear();
+            options.KnownProxies.Clear();
+        });
+
+        // Without a known HTTPS port, HTTPS redirection silently does nothing behind a proxy.
+        builder.Services.AddHttpsRedirection(options =>
+        {
+            options.HttpsPort = 443;
+            options.RedirectStatusCode = StatusCodes.Status308PermanentRedirect;
+        });
+        builder.Services.AddHsts(options => options.MaxAge = TimeSpan.FromDays(365));
+
+        // A dyno's disk is wiped on every restart and not shared between dynos, so the key ring
+        // that protects cookies and antiforgery tokens must live elsewhere (Heroku/KeyRing*.cs).
+        var dataProtection = builder.Services.AddDataProtection().SetApplicationName(ApplicationName);
+        dataProtection.UseKeyDerivedFromSecretKey(settings.SecretKey);
+
+        return builder;
+    }
+
+    public static WebApplication UseHeroku(this WebApplication app)
+    {
+        // First, so everything after it sees the visitor's scheme and address rather than the router's.
+        app.UseForwardedHeaders();
+
+        if (!app.Environment.IsDevelopment())
+        {
+            app.UseHsts();
+            app.UseHttpsRedirection();
+        }
+
+        return app;
+    }
+}

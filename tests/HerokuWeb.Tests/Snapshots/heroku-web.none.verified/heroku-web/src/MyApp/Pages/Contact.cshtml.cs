@@ -1,0 +1,45 @@
+using System.ComponentModel.DataAnnotations;
+using Microsoft.AspNetCore.Mvc;
+using Microsoft.AspNetCore.Mvc.RazorPages;
+
+namespace MyApp.Pages;
+
+public sealed class ContactModel(ILogger<ContactModel> logger) : PageModel
+{
+    [BindProperty]
+    public MessageInput Input { get; set; } = new();
+
+    /// <summary>Survives the redirect in a cookie that Data Protection encrypts, so any dyno can read it.</summary>
+    [TempData]
+    public string? Notice { get; set; }
+
+    public void OnGet()
+    {
+    }
+
+    // Razor Pages checks the antiforgery token of every POST before this runs.
+    public IActionResult OnPost()
+    {
+        if (!ModelState.IsValid)
+        {
+            return Page();
+        }
+
+        logger.LogInformation("Contact message from {Name}: {Message}", Input.Name.Trim(), Input.Message.Trim());
+        Notice = $"Thanks, {Input.Name.Trim()}: your message is in the log.";
+
+        // Post/Redirect/Get: a refresh does not send twice.
+        return RedirectToPage();
+    }
+
+    public sealed class MessageInput
+    {
+        [Required, StringLength(80)]
+        [Display(Name = "Your name")]
+        public string Name { get; set; } = "";
+
+        [Required, StringLength(500)]
+        [Display(Name = "Message")]
+        public string Message { get; set; } = "";
+    }
+}

@@ -1,0 +1,36 @@
+using System.ComponentModel.DataAnnotations;
+
+namespace MyApp.Settings;
+
+/// <summary>
+/// Every environment variable the app reads, with its type, default and rules: the one place
+/// to look. On Heroku these are config vars (<c>heroku config:set NAME=value</c>); in
+/// Development they may also come from a <c>.env</c> file (see <c>.env.example</c>).
+/// A missing or malformed value stops the app at start with a report naming each of them.
+/// </summary>
+public sealed class AppSettings
+{
+    /// <summary>
+    /// Encrypts the Data Protection key ring (cookies, antiforgery tokens) at rest.
+    /// Changing it signs everyone out.
+    /// </summary>
+    [EnvironmentVariable("SECRET_KEY", Secret = true,
+        Help = "a random string of at least 32 characters, e.g. from `openssl rand -base64 48`")]
+    [StrongSecret(MinimumLength = 32)]
+    public required string SecretKey { get; init; }
+
+    /// <summary>Shows detailed error pages, like Django's DEBUG. Never turn it on in Production.</summary>
+    [EnvironmentVariable("DEBUG", Help = "true or false (default false)")]
+    public bool Debug { get; init; }
+
+    /// <summary>Host names the app answers to; requests for any other host get 400.</summary>
+    [EnvironmentVariable("ALLOWED_HOSTS",
+        Help = "comma-separated host names, e.g. my-app.herokuapp.com,www.example.com (`*.example.com` matches subdomains)")]
+    [HostNames]
+    public required IReadOnlyList<string> AllowedHosts { get; init; }
+
+    /// <summary>The port to listen on. Heroku sets it for every web dyno.</summary>
+    [EnvironmentVariable("PORT", Help = "a TCP port from 1 to 65535 (default 5000)")]
+    [Range(1, 65535)]
+    public int Port { get; init; } = 5000;
+}

@@ -1,0 +1,13 @@
+using MyApp.Guestbook;
+using Microsoft.AspNetCore.DataProtection.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore;
+
+namespace MyApp.Data;
+
+public sealed class AppDbContext(DbContextOptions<AppDbContext> options) : DbContext(options), IDataProtectionKeyContext
+{
+    public DbSet<GuestbookEntry> GuestbookEntries => Set<GuestbookEntry>();
+
+    /// <summary>The Data Protection key ring, shared by every dyno (see Heroku/HerokuExtensions.cs).</summary>
+    public DbSet<DataProtectionKey> DataProtectionKeys => Set<DataProtectionKey>();
+}

@@ -1,0 +1,100 @@
+using System.Data.Common;
+using MyApp.Settings;
+using Microsoft.AspNetCore.DataProtection;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Infrastructure;
+using Microsoft.EntityFrameworkCore.Migrations;
+using Npgsql;
+
+namespace MyApp.Data;
+
+public static class DatabaseExtensions
+{
+    public static WebApplicationBuilder AddDatabase(this WebApplicationBuilder builder, AppSettings settings)
+    {
+        // Heroku Postgres refuses unencrypted connections; a local server usually has no TLS at all.
+        var defaultSslMode = builder.Environment.IsDevelopment() ? SslMode.Prefer : SslMode.Require;
+        var connectionString = settings.DatabaseUrl.ToConnectionString(defaultSslMode, settings.DatabasePoolSize);
+
+        builder.Services.AddDbContext<AppDbContext>(options => options
+            .UseNpgsql(connectionString)
+            .UseSnakeCaseNamingConvention());
+
+        builder.Services.AddHealthChecks().AddDbContextCheck<AppDbContext>("database");
+
+        if (settings.Debug)
+        {
+            // Explains database errors on the detailed error page, with a button to apply migrations.
+            builder.Services.AddDatabaseDeveloperPageExceptionFilter();
+        }
+
+        return builder;
+    }
+
+    /// <summary>
+    /// Applies pending migrations and returns the process exit code: Heroku's release phase runs this
+    /// (see Procfile), so a failed migration stops the release and the previous one keeps serving.
+    /// Safe to run again, and from several processes at once: they take turns on an advisory lock.
+    /// </summary>
+    public static async Task<int> MigrateDatabaseAsync(this WebApplication app)
+    {
+        await using var scope = app.Services.CreateAsyncScope();
+        var database = scope.ServiceProvider.GetRequiredService<AppDbContext>().Database;
+
+        try
+        {
+            // Held by this connection's session until it closes, so no two processes migrate at once.
+            await database.OpenConnectionAsync();
+            await database.ExecuteSqlRawAsync("SELECT pg_advisory_lock(hashtextextended('ef-migrate', 0))");
+
+            // Creating the history table first keeps EF from logging a failed query on an empty database.
+            await database.GetService<IHistoryRepository>().CreateIfNotExistsAsync();
+
+            var pending = (await database.GetPendingMigrationsAsync()).ToList();
+            if (pending.Count == 0)
+            {
+                app.Logger.LogInformation("migrate: the database is up to date.");
+            }
+            else
+            {
+                app.Logger.LogInformation("migrate: applying {Migrations}.", string.Join(", ", pending));
+                await database.MigrateAsync();
+                app.Logger.LogInformation("migrate: done.");
+            }
+
+            // Dynos that start together would each make a first key of their own and refuse each
+            // other's cookies: the release phase makes it once, before any of them starts.
+            app.Services.GetDataProtector("release phase").Protect([]);
+            return 0;
+        }
+        catch (Exception exception) when (exception is DbException or InvalidOperationException or TimeoutException)
+        {
+            // One line on stderr that names the cause; the connection string (and its password) never appears.
+            await Console.Error.WriteLineAsync($"migrate failed: {Describe(exception)}");
+            return 1;
+        }
+        finally
+        {
+            await database.CloseConnectionAsync();
+        }
+    }
+
+    private static string Describe(Exception exception)
+    {
+        var messages = new List<string>();
+        for (var current = exception; current is not null; current = current.InnerException)
+        {
+            // EF wraps connection failures in a generic "transient failure" message: the cause is inside.
+            if (current is InvalidOperationException { InnerException: DbException })
+            {
+                continue;
+            }
+            var message = current is PostgresException postgres ? $"{postgres.MessageText} (SQLSTATE {postgres.SqlState})" : current.Message;
+            if (!messages.Any(known => known.Contains(message, StringComparison.Ordinal)))
+            {
+                messages.Add(message);
+            }
+        }
+        return string.Join(" → ", messages);
+    }
+}

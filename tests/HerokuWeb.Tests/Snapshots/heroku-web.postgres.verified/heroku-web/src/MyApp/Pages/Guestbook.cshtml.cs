@@ -1,0 +1,59 @@
+using System.ComponentModel.DataAnnotations;
+using MyApp.Data;
+using MyApp.Guestbook;
+using Microsoft.AspNetCore.Mvc;
+using Microsoft.AspNetCore.Mvc.RazorPages;
+using Microsoft.EntityFrameworkCore;
+
+namespace MyApp.Pages;
+
+public sealed class GuestbookModel(AppDbContext db) : PageModel
+{
+    private const int ShownEntries = 20;
+
+    [BindProperty]
+    public SignInput Input { get; set; } = new();
+
+    public IReadOnlyList<GuestbookEntry> Entries { get; private set; } = [];
+
+    public async Task OnGetAsync(CancellationToken cancellationToken) =>
+        Entries = await LatestEntriesAsync(cancellationToken);
+
+    // Razor Pages checks the antiforgery token of every POST before this runs.
+    public async Task<IActionResult> OnPostAsync(CancellationToken cancellationToken)
+    {
+        if (!ModelState.IsValid)
+        {
+            Entries = await LatestEntriesAsync(cancellationToken);
+            return Page();
+        }
+
+        db.GuestbookEntries.Add(new GuestbookEntry
+        {
+            Name = Input.Name.Trim(),
+            Message = Input.Message.Trim(),
+            CreatedAt = DateTimeOffset.UtcNow,
+        });
+        await db.SaveChangesAsync(cancellationToken);
+
+        // Post/Redirect/Get: a refresh does not sign twice.
+        return RedirectToPage();
+    }
+
+    private async Task<IReadOnlyList<GuestbookEntry>> LatestEntriesAsync(CancellationToken cancellationToken) =>
+        await db.GuestbookEntries.AsNoTracking()
+            .OrderByDescending(entry => entry.CreatedAt)
+            .Take(ShownEntries)
+            .ToListAsync(cancellationToken);
+
+    public sealed class SignInput
+    {
+        [Required, StringLength(GuestbookEntry.NameMaxLength)]
+        [Display(Name = "Your name")]
+        public string Name { get; set; } = "";
+
+        [Required, StringLength(GuestbookEntry.MessageMaxLength)]
+        [Display(Name = "Message")]
+        public string Message { get; set; } = "";
+    }
+}

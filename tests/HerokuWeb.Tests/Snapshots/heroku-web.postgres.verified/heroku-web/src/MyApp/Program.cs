@@ -1,0 +1,57 @@
+using MyApp.Heroku;
+using MyApp.Settings;
+using MyApp.Data;
+
+var builder = WebApplication.CreateBuilder(args);
+
+// Every environment variable the app reads, typed and validated: Settings/AppSettings.cs.
+// If any is missing or malformed, the app stops here with one report that names each of them.
+if (!builder.TryAddAppSettings(out var settings))
+{
+    return SettingsExtensions.InvalidSettingsExitCode;
+}
+
+// Port, router, shutdown window and key ring for Heroku's dynos: Heroku/HerokuExtensions.cs.
+builder.AddHeroku(settings);
+
+// PostgreSQL from DATABASE_URL through EF Core: Data/DatabaseExtensions.cs.
+builder.AddDatabase(settings);
+
+// /healthz says the process is up; /readyz also checks what it depends on.
+builder.Services.AddHealthChecks();
+
+builder.Services.AddRazorPages();
+
+var app = builder.Build();
+
+// `MyApp migrate` applies migrations and exits; the Procfile's release phase runs it.
+if (args is ["migrate"])
+{
+    return await app.MigrateDatabaseAsync();
+}
+
+app.UseHeroku();
+
+// DEBUG=true shows detailed error pages, like Django's DEBUG; everyone else sees Pages/Error.
+if (settings.Debug)
+{
+    app.UseDeveloperExceptionPage();
+    if (app.Environment.IsDevelopment())
+    {
+        app.UseMigrationsEndPoint();
+    }
+}
+else
+{
+    app.UseExceptionHandler("/Error");
+}
+
+app.MapHealthChecks("/healthz", new() { Predicate = _ => false });
+app.MapHealthChecks("/readyz");
+
+// Fingerprinted, precompressed files; the bundles are built with the app (<Bundle> items in the .csproj).
+app.MapStaticAssets();
+app.MapRazorPages().WithStaticAssets();
+
+await app.RunAsync();
+return 0;

@@ -1,0 +1,53 @@
+using System.Diagnostics.CodeAnalysis;
+using Microsoft.Extensions.Configuration.EnvironmentVariables;
+using Microsoft.Extensions.Configuration.Memory;
+
+namespace MyApp.Settings;
+
+public static class SettingsExtensions
+{
+    /// <summary>EX_CONFIG from sysexits.h: lets scripts tell bad configuration from a crash.</summary>
+    public const int InvalidSettingsExitCode = 78;
+
+    /// <summary>
+    /// Binds and validates <see cref="AppSettings"/> and registers it as a singleton. On failure,
+    /// writes one report naming every bad variable to stderr and returns false.
+    /// </summary>
+    public static bool TryAddAppSettings(this WebApplicationBuilder builder, [NotNullWhen(true)] out AppSettings? settings)
+    {
+        try
+        {
+            // .env is for local runs only: a deployed app must refuse to start without real values.
+            if (builder.Environment.IsDevelopment())
+            {
+                builder.Configuration.AddDotEnvFile(Directory.GetCurrentDirectory());
+            }
+            settings = SettingsBinder.Bind<AppSettings>(builder.Configuration);
+        }
+        catch (InvalidSettingsException exception)
+        {
+            Console.Error.WriteLine(exception.Message);
+            settings = null;
+            return false;
+        }
+
+        builder.Services.AddSingleton(settings);
+        return true;
+    }
+
+    /// <summary>Adds the nearest .env below the environment variables, so a real variable always wins.</summary>
+    private static void AddDotEnvFile(this ConfigurationManager configuration, string directory)
+    {
+        var path = DotEnvFile.Find(directory);
+        if (path is null)
+        {
+            return;
+        }
+
+        var values = DotEnvFile.Parse(File.ReadAllText(path), path);
+        var source = new MemoryConfigurationSource { InitialData = values.Select(pair => KeyValuePair.Create(pair.Key, (string?)pair.Value)) };
+        var environment = configuration.Sources.ToList()
+            .FindIndex(existing => existing is EnvironmentVariablesConfigurationSource { Prefix: null or "" });
+        configuration.Sources.Insert(environment < 0 ? configuration.Sources.Count : environment, source);
+    }
+}

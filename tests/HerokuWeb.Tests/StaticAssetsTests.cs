@@ -1,0 +1,165 @@
+using System.IO.Compression;
+using System.Net;
+using System.Net.Http.Headers;
+using System.Text.RegularExpressions;
+using HerokuWeb.Tests.Infrastructure;
+using TemplateVerifier;
+
+namespace HerokuWeb.Tests;
+
+/// <summary>
+/// Bundles built with the app, never at run time: minified and precompressed by the buildpack's publish,
+/// linked by fingerprinted URL, served with immutable caching, content negotiation and revalidation.
+/// </summary>
+public sealed partial class StaticAssetsTests(TemplatePackage package, PreparedApps apps, PostgresServer postgres)
+{
+    public static TheoryData<string> Scenarios => BuildTests.Scenarios;
+
+    [Theory]
+    [MemberData(nameof(Scenarios))]
+    public async Task The_first_clean_publish_contains_minified_precompressed_bundles(string scenario)
+    {
+        var app = await apps.PublishedAsync(package, BuildTests.Of(scenario));
+        var bundles = Path.Combine(app.PublishDirectory, "wwwroot", "bundles");
+
+        foreach (var bundle in new[] { "site.css", "site.js" })
+        {
+            Assert.True(File.Exists(Path.Combine(bundles, bundle + ".br")), $"{bundle}.br is missing.");
+            Assert.True(File.Exists(Path.Combine(bundles, bundle + ".gz")), $"{bundle}.gz is missing.");
+            var minified = await File.ReadAllTextAsync(Path.Combine(bundles, bundle));
+            Assert.DoesNotContain("/* wwwroot/", minified, StringComparison.Ordinal);
+            Assert.True(minified.Length < SourcesLength(app, bundle) * 0.9, $"{bundle} is not minified.");
+        }
+        Assert.False(File.Exists(Path.Combine(app.PublishDirectory, "NUglify.dll")), "The minifier must not ship with the app.");
+        Assert.DoesNotContain("NUglify", await File.ReadAllTextAsync(Path.Combine(app.PublishDirectory, app.Name + ".deps.json")), StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [MemberData(nameof(Scenarios))]
+    public async Task The_home_page_links_exactly_the_fingerprinted_bundles(string scenario)
+    {
+        await using var web = await StartAsync(scenario);
+        using var client = web.CreateClient();
+
+        var html = await client.GetStringAsync("/");
+
+        Assert.Equal(["/bundles/site.css"], Unfingerprinted(Stylesheets().Matches(html)));
+        Assert.Equal(["/bundles/site.js"], Unfingerprinted(Scripts().Matches(html)));
+    }
+
+    [Theory]
+    [MemberData(nameof(Scenarios))]
+    public async Task Bundles_are_served_compressed_immutable_and_revalidate_to_304(string scenario)
+    {
+        await using var web = await StartAsync(scenario);
+        using var client = web.CreateClient();
+        var html = await client.GetStringAsync("/");
+        var app = await apps.PublishedAsync(package, BuildTests.Of(scenario));
+
+        foreach (var url in Stylesheets().Matches(html).Concat(Scripts().Matches(html)).Select(match => match.Groups["url"].Value))
+        {
+            var published = await File.ReadAllBytesAsync(Path.Combine(app.PublishDirectory, "wwwroot", "bundles", Unfingerprint(url)[(url.LastIndexOf('/') + 1)..]));
+
+            using var brotli = new HttpRequestMessage(HttpMethod.Get, url);
+            brotli.Headers.AcceptEncoding.Add(new StringWithQualityHeaderValue("br"));
+            var response = await client.SendAsync(brotli);
+            Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+            Assert.Equal(["br"], response.Content.Headers.ContentEncoding);
+            Assert.Equal("max-age=31536000, immutable", response.Headers.CacheControl?.ToString());
+            Assert.Equal(published, Decompress(await response.Content.ReadAsByteArrayAsync(), "br"));
+            var etag = Assert.IsType<EntityTagHeaderValue>(response.Headers.ETag);
+
+            using var gzip = new HttpRequestMessage(HttpMethod.Get, url);
+            gzip.Headers.AcceptEncoding.Add(new StringWithQualityHeaderValue("gzip"));
+            var gzipped = await client.SendAsync(gzip);
+            Assert.Equal(["gzip"], gzipped.Content.Headers.ContentEncoding);
+            Assert.Equal(published, Decompress(await gzipped.Content.ReadAsByteArrayAsync(), "gzip"));
+
+            using var revalidation = new HttpRequestMessage(HttpMethod.Get, url);
+            revalidation.Headers.AcceptEncoding.Add(new StringWithQualityHeaderValue("br"));
+            revalidation.Headers.IfNoneMatch.Add(etag);
+            Assert.Equal(HttpStatusCode.NotModified, (await client.SendAsync(revalidation)).StatusCode);
+        }
+    }
+
+    [Fact]
+    public async Task A_rebuild_without_changes_does_no_bundling_work()
+    {
+        var app = await apps.BuiltAsync(package, Scenario.NoDatabase);
+
+        var rebuild = (await DotnetCli.RunAsync(["build", app.SolutionPath, "--no-restore"], app.Directory)).EnsureSuccess();
+
+        Assert.DoesNotContain("Bundled bundles/", rebuild.StdOut, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Syntax_errors_in_css_and_js_fail_the_build_naming_file_and_line()
+    {
+        var app = await GeneratedApp.CreateAsync(package, "Broken", ["--database", "none"]);
+        await File.AppendAllTextAsync(Path.Combine(app.ProjectDirectory, "wwwroot", "css", "components.css"), "\n.broken { color: }\n");
+        var cssLine = File.ReadAllLines(Path.Combine(app.ProjectDirectory, "wwwroot", "css", "components.css")).Length;
+        await File.AppendAllTextAsync(Path.Combine(app.ProjectDirectory, "wwwroot", "js", "forms.js"), "\nconst = 1;\n");
+        var jsLine = File.ReadAllLines(Path.Combine(app.ProjectDirectory, "wwwroot", "js", "forms.js")).Length;
+
+        var build = await DotnetCli.RunAsync(["build", app.SolutionPath], app.Directory);
+
+        Assert.NotEqual(0, build.ExitCode);
+        Assert.Matches($@"wwwroot/css/components\.css\({cssLine},\d+\): error BUNDLE001", build.StdOut);
+        Assert.Matches($@"wwwroot/js/forms\.js\({jsLine},\d+\): error BUNDLE001", build.StdOut);
+    }
+
+    [Fact]
+    public async Task A_bundle_listing_a_missing_source_fails_the_build_naming_it()
+    {
+        var app = await GeneratedApp.CreateAsync(package, "Misnamed", ["--database", "none"]);
+        var project = Path.Combine(app.ProjectDirectory, "Misnamed.csproj");
+        await File.WriteAllTextAsync(project, (await File.ReadAllTextAsync(project)).Replace("wwwroot/css/base.css", "wwwroot/css/bsae.css", StringComparison.Ordinal));
+
+        var build = await DotnetCli.RunAsync(["build", app.SolutionPath], app.Directory);
+
+        Assert.NotEqual(0, build.ExitCode);
+        Assert.Contains("error BUNDLE010: Bundle 'bundles/site.css': source file 'wwwroot/css/bsae.css' does not exist.", build.StdOut, StringComparison.Ordinal);
+    }
+
+    private async Task<AppProcess> StartAsync(string scenario)
+    {
+        var app = await apps.PublishedAsync(package, BuildTests.Of(scenario));
+        string? databaseUrl = null;
+        if (BuildTests.Of(scenario).UsesDatabase)
+        {
+            databaseUrl = await postgres.CreateDatabaseAsync("assets");
+            (await app.RunProcfileAsync("release", ConfigVars.Production(databaseUrl))).EnsureSuccess();
+        }
+        return await app.StartWebAsync(ConfigVars.Production(databaseUrl));
+    }
+
+    private static long SourcesLength(GeneratedApp app, string bundle) =>
+        Directory.GetFiles(Path.Combine(app.ProjectDirectory, "wwwroot", Path.GetExtension(bundle).TrimStart('.')))
+            .Sum(file => new FileInfo(file).Length);
+
+    private static string[] Unfingerprinted(MatchCollection links) =>
+        [.. links.Select(match => match.Groups["url"].Value)
+            .Select(url => Fingerprinted().IsMatch(url) ? Unfingerprint(url) : url + " (not fingerprinted)")];
+
+    private static string Unfingerprint(string url) => Fingerprinted().Replace(url, "$1$2");
+
+    private static byte[] Decompress(byte[] body, string encoding)
+    {
+        using Stream decompressor = encoding == "br"
+            ? new BrotliStream(new MemoryStream(body), CompressionMode.Decompress)
+            : new GZipStream(new MemoryStream(body), CompressionMode.Decompress);
+        using var output = new MemoryStream();
+        decompressor.CopyTo(output);
+        return output.ToArray();
+    }
+
+    [GeneratedRegex("""<link rel="stylesheet" href="(?<url>[^"]+)" """)]
+    private static partial Regex Stylesheets();
+
+    [GeneratedRegex("""<script src="(?<url>[^"]+)" """)]
+    private static partial Regex Scripts();
+
+    // MapStaticAssets' fingerprint: a dot-separated segment of lowercase letters and digits before the extension.
+    [GeneratedRegex(@"^(/bundles/[^/.]+)\.[a-z0-9]{8,}(\.(css|js))$")]
+    private static partial Regex Fingerprinted();
+}

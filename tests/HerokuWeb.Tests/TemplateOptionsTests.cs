@@ -1,0 +1,30 @@
+using HerokuWeb.Tests.Infrastructure;
+
+namespace HerokuWeb.Tests;
+
+public sealed class TemplateOptionsTests(TemplatePackage package)
+{
+    [Fact]
+    public async Task An_unknown_database_is_refused_with_the_valid_choices_and_nothing_is_written()
+    {
+        var output = package.Hive.CreateOutputDirectory();
+
+        var result = await package.Hive.InstantiateAsync(TemplatePackage.ShortName, ["-n", "MyApp", "--database", "mysql"], output, ensureSuccess: false);
+
+        Assert.NotEqual(0, result.ExitCode);
+        Assert.Contains("mysql", result.StdErr);
+        Assert.Contains("postgres", result.StdErr);
+        Assert.Contains("none", result.StdErr);
+        Assert.Empty(Directory.EnumerateFileSystemEntries(output));
+    }
+
+    [Fact]
+    public async Task Creating_an_app_restores_it_unless_told_not_to()
+    {
+        var restored = await GeneratedApp.CreateAsync(package, "Restored", []);
+        var unrestored = await GeneratedApp.CreateAsync(package, "Unrestored", [], restore: false);
+
+        Assert.True(File.Exists(Path.Combine(restored.ProjectDirectory, "obj", "project.assets.json")));
+        Assert.False(Directory.Exists(Path.Combine(unrestored.ProjectDirectory, "obj")));
+    }
+}

@@ -1,0 +1,95 @@
+namespace TemplateVerifier.Tests;
+
+public class DotnetCliTests
+{
+    [Fact]
+    public async Task RunsTheRealDotnet()
+    {
+        var result = await DotnetCli.RunAsync(["--version"], cancellationToken: TestContext.Current.CancellationToken);
+
+        Assert.True(result.Succeeded, result.ToString());
+        Assert.Matches(@"^\d+\.\d+\.\d+", result.StdOut);
+    }
+
+    [Fact]
+    public async Task PassesEachArgumentUnsplitAndUnquoted()
+    {
+        var result = await RunTool("/usr/bin/printf", ["%s|", "a b", "\"quoted\"", "$HOME", ""]);
+
+        Assert.Equal("a b|\"quoted\"|$HOME||", result.StdOut);
+    }
+
+    [Fact]
+    public async Task ChildGetsCliDefaultsWithoutTheTestHostsMSBuildVariables()
+    {
+        var options = new DotnetCommandOptions
+        {
+            DotnetExecutablePath = "/usr/bin/env",
+            Environment = new Dictionary<string, string?> { ["CUSTOM_VALUE"] = "42", ["HOME_REMOVED"] = null },
+        };
+
+        var result = await DotnetCli.RunAsync([], options: options, cancellationToken: TestContext.Current.CancellationToken);
+        var variables = result.StdOut.Split('\n', StringSplitOptions.RemoveEmptyEntries);
+
+        Assert.Contains("DOTNET_CLI_TELEMETRY_OPTOUT=1", variables);
+        Assert.Contains("DOTNET_NOLOGO=1", variables);
+        Assert.Contains("DOTNET_SKIP_FIRST_TIME_EXPERIENCE=1", variables);
+        Assert.Contains("CUSTOM_VALUE=42", variables);
+        Assert.DoesNotContain(variables, v => v.StartsWith("MSBuildSDKsPath=", StringComparison.Ordinal) || v.StartsWith("MSBuildExtensionsPath=", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public async Task CapturesBothStreamsAndTheExitCode()
+    {
+        var result = await RunTool("/bin/sh", ["-c", "echo out; echo 'error: boom' >&2; exit 3"]);
+
+        Assert.Equal(3, result.ExitCode);
+        Assert.Equal("out\n", result.StdOut);
+        Assert.Equal("error: boom\n", result.StdErr);
+        var error = Assert.Throws<DotnetCommandException>(() => result.EnsureSuccess());
+        Assert.Contains("Exit code: 3", error.Message, StringComparison.Ordinal);
+        Assert.Contains("error: boom", error.Message, StringComparison.Ordinal);
+        Assert.Same(result, error.Result);
+    }
+
+    [Fact]
+    public async Task StdinIsClosedSoPromptsCannotHang()
+    {
+        var result = await RunTool("/bin/cat", []);
+
+        Assert.Equal(0, result.ExitCode);
+        Assert.Equal(string.Empty, result.StdOut);
+    }
+
+    [Fact]
+    public async Task TimeoutKillsTheProcess()
+    {
+        SkipUnlessExists("/bin/sleep");
+        var options = new DotnetCommandOptions { DotnetExecutablePath = "/bin/sleep", Timeout = TimeSpan.FromMilliseconds(300) };
+        var started = DateTime.UtcNow;
+
+        var error = await Assert.ThrowsAsync<TimeoutException>(() => DotnetCli.RunAsync(["30"], options: options, cancellationToken: TestContext.Current.CancellationToken));
+
+        Assert.Contains("did not finish within", error.Message, StringComparison.Ordinal);
+        Assert.True(DateTime.UtcNow - started < TimeSpan.FromSeconds(15));
+    }
+
+    [Fact]
+    public async Task CancellationKillsTheProcess()
+    {
+        SkipUnlessExists("/bin/sleep");
+        using var cancellation = new CancellationTokenSource(TimeSpan.FromMilliseconds(300));
+
+        await Assert.ThrowsAnyAsync<OperationCanceledException>(
+            () => DotnetCli.RunAsync(["30"], options: new DotnetCommandOptions { DotnetExecutablePath = "/bin/sleep" }, cancellationToken: cancellation.Token));
+    }
+
+    private static Task<DotnetCommandResult> RunTool(string tool, string[] args)
+    {
+        SkipUnlessExists(tool);
+        return DotnetCli.RunAsync(args, options: new DotnetCommandOptions { DotnetExecutablePath = tool }, cancellationToken: TestContext.Current.CancellationToken);
+    }
+
+    private static void SkipUnlessExists(string tool) =>
+        Assert.SkipUnless(File.Exists(tool), $"{tool} is not available on this OS.");
+}

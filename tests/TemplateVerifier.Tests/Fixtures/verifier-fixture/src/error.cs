@@ -1,0 +1,2 @@
+// A file named error.cs: listing it in dotnet new output must not count as an error.
+namespace FixtureApp;
