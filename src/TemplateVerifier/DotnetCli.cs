@@ -38,9 +38,11 @@ public static class DotnetCli
         ["DOTNET_CLI_WORKLOAD_UPDATE_NOTIFY_DISABLE"] = "true",
     };
 
-    // `dotnet test` points these at its own SDK for the test host; a child build of a generated app
-    // must resolve its SDK itself (it may have its own global.json).
-    private static readonly string[] InheritedMSBuildVariables =
+    /// <summary>
+    /// Variables that <c>dotnet test</c> points at its own SDK for the test host; every child is started
+    /// without them, because a generated app must resolve its SDK itself (it may have its own global.json).
+    /// </summary>
+    public static IReadOnlyList<string> InheritedMSBuildVariables { get; } =
     [
         "MSBuildExtensionsPath",
         "MSBuildSDKsPath",

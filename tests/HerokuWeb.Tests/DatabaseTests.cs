@@ -210,11 +210,10 @@ public sealed class DatabaseTests(TemplatePackage package, PreparedApps apps, Po
         var database = await postgres.CreateDatabaseAsync("dynos");
         var vars = ConfigVars.Production(database);
         var app = await AppAsync();
-        (await app.RunProcfileAsync("release", vars)).EnsureSuccess();
 
         // One cookie jar for both: a browser sends its cookies to whichever dyno the router picks.
         var cookies = new CookieContainer();
-        await using var first = await app.StartWebAsync(vars);
+        await using var first = await app.ReleaseAndStartWebAsync(vars);
         await using var second = await app.StartWebAsync(vars);
         using var firstClient = first.CreateClient(cookies);
         using var secondClient = second.CreateClient(cookies);
@@ -232,28 +231,35 @@ public sealed class DatabaseTests(TemplatePackage package, PreparedApps apps, Po
     }
 
     [Fact]
-    public async Task A_dyno_with_another_secret_key_cannot_use_the_stored_keys()
+    public async Task After_SECRET_KEY_changes_old_forms_get_a_clean_400_and_new_ones_work()
     {
-        var database = await postgres.CreateDatabaseAsync("other_secret");
+        var database = await postgres.CreateDatabaseAsync("secret_change");
         var app = await AppAsync();
-        (await app.RunProcfileAsync("release", ConfigVars.Production(database))).EnsureSuccess();
+        var before = ConfigVars.Production(database);
+        var after = ConfigVars.Production(database, secretKey: ConfigVars.NewSecretKey());
+        // One cookie jar throughout: the same visitor's browser, before and after the change.
         var cookies = new CookieContainer();
-        await using var first = await app.StartWebAsync(ConfigVars.Production(database));
-        using var firstClient = first.CreateClient(cookies);
-        var token = Html.AntiforgeryToken(await firstClient.GetStringAsync("/Guestbook"));
+        string oldToken;
+        await using (var oldDyno = await app.ReleaseAndStartWebAsync(before))
+        {
+            using var oldClient = oldDyno.CreateClient(cookies);
+            oldToken = Html.AntiforgeryToken(await oldClient.GetStringAsync("/Guestbook"));
+        }
 
-        await using var other = await app.StartWebAsync(ConfigVars.Production(database, secretKey: ConfigVars.NewSecretKey()));
-        using var otherClient = other.CreateClient(cookies);
-        var post = await otherClient.PostAsync("/Guestbook", Html.Form(token, ("Input.Name", "Eve"), ("Input.Message", "Wrong key")));
+        // `heroku config:set SECRET_KEY=…` makes a new release: its release phase meets keys stored under the old secret.
+        var release = await app.RunProcfileAsync("release", after);
+        Assert.True(release.ExitCode == 0, release.Output);
+        await using var newDyno = await app.StartWebAsync(after);
+        using var client = newDyno.CreateClient(cookies);
 
-        Assert.Equal(HttpStatusCode.BadRequest, post.StatusCode);
+        var oldPost = await client.PostAsync("/Guestbook", Html.Form(oldToken, ("Input.Name", "Before the change"), ("Input.Message", "Old key")));
+        Assert.Equal(HttpStatusCode.BadRequest, oldPost.StatusCode);
+
+        var newToken = Html.AntiforgeryToken(await client.GetStringAsync("/Guestbook"));
+        var newPost = await client.PostAsync("/Guestbook", Html.Form(newToken, ("Input.Name", "After the change"), ("Input.Message", "New key")));
+        Assert.Equal(HttpStatusCode.Redirect, newPost.StatusCode);
     }
 
-    private async Task<AppProcess> StartMigratedAsync(string database)
-    {
-        var app = await AppAsync();
-        var vars = ConfigVars.Production(database);
-        (await app.RunProcfileAsync("release", vars)).EnsureSuccess();
-        return await app.StartWebAsync(vars);
-    }
+    private async Task<AppProcess> StartMigratedAsync(string database) =>
+        await (await AppAsync()).ReleaseAndStartWebAsync(ConfigVars.Production(database));
 }

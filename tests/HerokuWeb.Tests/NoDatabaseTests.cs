@@ -53,8 +53,8 @@ public sealed class NoDatabaseTests(TemplatePackage package, PreparedApps apps)
     {
         var app = await AppAsync();
         var cookies = new CookieContainer();
-        await using var first = await app.StartWebAsync(ConfigVars.Production());
-        await using var other = await app.StartWebAsync(ConfigVars.Production());
+        await using var first = await app.StartWebAsync(ConfigVars.Production(secretKey: ConfigVars.NewSecretKey()));
+        await using var other = await app.StartWebAsync(ConfigVars.Production(secretKey: ConfigVars.NewSecretKey()));
         using var firstClient = first.CreateClient(cookies);
         using var otherClient = other.CreateClient(cookies);
         var token = Html.AntiforgeryToken(await firstClient.GetStringAsync("/Contact"));

@@ -22,16 +22,15 @@ public sealed class ProjectNameTests(TemplatePackage package, PostgresServer pos
     public async Task The_app_builds_publishes_and_runs_from_its_procfile(string name, string rootNamespace)
     {
         var app = await GeneratedApp.CreateAsync(package, name, [], restore: false);
-        Assert.Contains($"<RootNamespace>{rootNamespace}</RootNamespace>", await File.ReadAllTextAsync(Path.Combine(app.ProjectDirectory, name + ".csproj")));
+        Assert.Contains($"<RootNamespace>{rootNamespace}</RootNamespace>", await File.ReadAllTextAsync(app.ProjectPath));
         Assert.Contains($"Path=\"src/{name}/{name}.csproj\"", await File.ReadAllTextAsync(app.SolutionPath));
 
-        await app.BuildAsync();
+        // Published first, as Heroku publishes a fresh clone; the Debug build comes after.
         await app.PublishAsync();
         Assert.True(File.Exists(Path.Combine(app.PublishDirectory, name)), $"The publish directory has no executable named '{name}'.");
+        await app.BuildAsync();
 
-        var vars = ConfigVars.Production(await postgres.CreateDatabaseAsync("names"));
-        (await app.RunProcfileAsync("release", vars)).EnsureSuccess();
-        await using var web = await app.StartWebAsync(vars);
+        await using var web = await app.ReleaseAndStartWebAsync(ConfigVars.Production(await postgres.CreateDatabaseAsync("names")));
         using var client = web.CreateClient();
         Assert.Equal(HttpStatusCode.OK, (await client.GetAsync("/")).StatusCode);
     }

@@ -21,6 +21,7 @@ public sealed partial class StaticAssetsTests(TemplatePackage package, PreparedA
     {
         var app = await apps.PublishedAsync(package, BuildTests.Of(scenario));
         var bundles = Path.Combine(app.PublishDirectory, "wwwroot", "bundles");
+        Assert.False(Directory.Exists(Path.Combine(app.ProjectDirectory, "obj")), "The app was restored or built before its publish: a fresh clone has no obj/.");
 
         foreach (var bundle in new[] { "site.css", "site.js" })
         {
@@ -83,13 +84,25 @@ public sealed partial class StaticAssetsTests(TemplatePackage package, PreparedA
     }
 
     [Fact]
-    public async Task A_rebuild_without_changes_does_no_bundling_work()
+    public async Task A_rebuild_skips_bundling_until_a_source_changes()
     {
-        var app = await apps.BuiltAsync(package, Scenario.NoDatabase);
+        // An app of its own: touching a source must not rebuild the app other tests are using.
+        var app = await GeneratedApp.CreateAsync(package, "Rebuilt", ["--database", "none"]);
+        var bundle = Path.Combine(app.ProjectDirectory, "obj", "Debug", "net10.0", "bundling", "bundles", "site.css");
+        await BuildProjectAsync(app);
+        Assert.True(File.Exists(bundle), $"The build wrote no bundle at {bundle}.");
+        var written = File.GetLastWriteTimeUtc(bundle);
 
-        var rebuild = (await DotnetCli.RunAsync(["build", app.SolutionPath, "--no-restore"], app.Directory)).EnsureSuccess();
+        var unchanged = await BuildProjectAsync(app, "-v:d");
 
-        Assert.DoesNotContain("Bundled bundles/", rebuild.StdOut, StringComparison.Ordinal);
+        Assert.Contains("Skipping target \"BuildBundles\" because all output files are up-to-date", unchanged.StdOut, StringComparison.Ordinal);
+        Assert.Equal(written, File.GetLastWriteTimeUtc(bundle));
+
+        // The control: without it, a bundling step that never runs at all would pass the checks above.
+        File.SetLastWriteTimeUtc(Path.Combine(app.ProjectDirectory, "wwwroot", "css", "base.css"), DateTime.UtcNow);
+        await BuildProjectAsync(app);
+
+        Assert.True(File.GetLastWriteTimeUtc(bundle) > written, "A changed source did not rebuild its bundle.");
     }
 
     [Fact]
@@ -112,8 +125,7 @@ public sealed partial class StaticAssetsTests(TemplatePackage package, PreparedA
     public async Task A_bundle_listing_a_missing_source_fails_the_build_naming_it()
     {
         var app = await GeneratedApp.CreateAsync(package, "Misnamed", ["--database", "none"]);
-        var project = Path.Combine(app.ProjectDirectory, "Misnamed.csproj");
-        await File.WriteAllTextAsync(project, (await File.ReadAllTextAsync(project)).Replace("wwwroot/css/base.css", "wwwroot/css/bsae.css", StringComparison.Ordinal));
+        await File.WriteAllTextAsync(app.ProjectPath, (await File.ReadAllTextAsync(app.ProjectPath)).Replace("wwwroot/css/base.css", "wwwroot/css/bsae.css", StringComparison.Ordinal));
 
         var build = await DotnetCli.RunAsync(["build", app.SolutionPath], app.Directory);
 
@@ -124,14 +136,11 @@ public sealed partial class StaticAssetsTests(TemplatePackage package, PreparedA
     private async Task<AppProcess> StartAsync(string scenario)
     {
         var app = await apps.PublishedAsync(package, BuildTests.Of(scenario));
-        string? databaseUrl = null;
-        if (BuildTests.Of(scenario).UsesDatabase)
-        {
-            databaseUrl = await postgres.CreateDatabaseAsync("assets");
-            (await app.RunProcfileAsync("release", ConfigVars.Production(databaseUrl))).EnsureSuccess();
-        }
-        return await app.StartWebAsync(ConfigVars.Production(databaseUrl));
+        return await app.ReleaseAndStartWebAsync(await ConfigVars.ProductionAsync(BuildTests.Of(scenario), postgres, "assets"));
     }
+
+    private static async Task<DotnetCommandResult> BuildProjectAsync(GeneratedApp app, params string[] options) =>
+        (await DotnetCli.RunAsync(["build", app.ProjectPath, "--no-restore", .. options], app.Directory)).EnsureSuccess();
 
     private static long SourcesLength(GeneratedApp app, string bundle) =>
         Directory.GetFiles(Path.Combine(app.ProjectDirectory, "wwwroot", Path.GetExtension(bundle).TrimStart('.')))

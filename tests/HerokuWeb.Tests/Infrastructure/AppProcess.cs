@@ -10,12 +10,14 @@ public sealed class AppProcess : IAsyncDisposable
     private static readonly TimeSpan StartTimeout = TimeSpan.FromSeconds(60);
 
     private readonly Process _process;
+    private readonly IDisposable? _owned;
     private readonly StringBuilder _output = new();
 
-    private AppProcess(Process process, int port)
+    private AppProcess(Process process, int port, IDisposable? owned)
     {
         _process = process;
         Port = port;
+        _owned = owned;
     }
 
     public int Port { get; }
@@ -37,10 +39,12 @@ public sealed class AppProcess : IAsyncDisposable
     }
 
     /// <param name="clean">Whether <paramref name="environment"/> is the whole environment (a dyno) or added to this process's (a developer's shell).</param>
-    public static AppProcess Start(string command, string workingDirectory, IReadOnlyDictionary<string, string> environment, int port, bool clean = true)
+    /// <param name="owned">Disposed after the process has exited, such as the dyno's own disk.</param>
+    public static AppProcess Start(
+        string command, string workingDirectory, IReadOnlyDictionary<string, string> environment, int port, bool clean = true, IDisposable? owned = null)
     {
         var process = new Process { StartInfo = ProcessRunner.StartInfo("bash", ["-c", command], workingDirectory, environment, clean) };
-        var app = new AppProcess(process, port);
+        var app = new AppProcess(process, port, owned);
         process.OutputDataReceived += (_, e) => app.Append(e.Data);
         process.ErrorDataReceived += (_, e) => app.Append(e.Data);
         process.Start();
@@ -119,6 +123,7 @@ public sealed class AppProcess : IAsyncDisposable
             await _process.WaitForExitAsync();
         }
         _process.Dispose();
+        _owned?.Dispose();
     }
 
     private void Append(string? line)

@@ -1,3 +1,4 @@
+using System.Globalization;
 using System.Runtime.InteropServices;
 using TemplateVerifier;
 
@@ -23,6 +24,8 @@ public sealed class GeneratedApp
     public string SolutionPath => Path.Combine(Directory, Name + ".slnx");
 
     public string ProjectDirectory => Path.Combine(Directory, "src", Name);
+
+    public string ProjectPath => Path.Combine(ProjectDirectory, Name + ".csproj");
 
     public string PublishDirectory => Path.Combine(ProjectDirectory, "bin", "publish");
 
@@ -63,17 +66,32 @@ public sealed class GeneratedApp
     }
 
     /// <summary>Runs a Procfile process to completion (the release phase, or a web process expected to refuse to start).</summary>
-    public Task<ProcessResult> RunProcfileAsync(string process, IReadOnlyDictionary<string, string> configVars, TimeSpan? timeout = null) =>
-        ProcessRunner.RunAsync("bash", ["-c", Procfile[process]], Directory, DynoEnvironment(configVars), clean: true, timeout);
+    public async Task<ProcessResult> RunProcfileAsync(string process, IReadOnlyDictionary<string, string> configVars, TimeSpan? timeout = null)
+    {
+        using var home = NewDynoHome();
+        return await ProcessRunner.RunAsync("bash", ["-c", Procfile[process]], Directory, DynoEnvironment(configVars, home), clean: true, timeout);
+    }
 
     /// <summary>Starts the Procfile's web process as a dyno would and waits until it answers.</summary>
     public async Task<AppProcess> StartWebAsync(IReadOnlyDictionary<string, string> configVars)
     {
-        var port = configVars.TryGetValue("PORT", out var given) ? int.Parse(given, System.Globalization.CultureInfo.InvariantCulture) : Ports.Free();
-        var environment = DynoEnvironment(new Dictionary<string, string>(configVars) { ["PORT"] = port.ToString(System.Globalization.CultureInfo.InvariantCulture) });
-        var app = AppProcess.Start(Procfile["web"], Directory, environment, port);
-        await app.WaitUntilHealthyAsync();
-        return app;
+        var port = configVars.TryGetValue("PORT", out var given) ? int.Parse(given, CultureInfo.InvariantCulture) : Ports.Free();
+        var home = NewDynoHome();
+        var environment = DynoEnvironment(new Dictionary<string, string>(configVars) { ["PORT"] = port.ToString(CultureInfo.InvariantCulture) }, home);
+        return await WaitUntilHealthyAsync(AppProcess.Start(Procfile["web"], Directory, environment, port, owned: home));
+    }
+
+    /// <summary>
+    /// What a deploy does once the slug is built: the release phase (when the Procfile has one) must
+    /// succeed, then a web dyno starts with the same config vars.
+    /// </summary>
+    public async Task<AppProcess> ReleaseAndStartWebAsync(IReadOnlyDictionary<string, string> configVars)
+    {
+        if (Procfile.Processes.ContainsKey("release"))
+        {
+            (await RunProcfileAsync("release", configVars)).EnsureSuccess();
+        }
+        return await StartWebAsync(configVars);
     }
 
     /// <summary>
@@ -83,27 +101,43 @@ public sealed class GeneratedApp
     public async Task<AppProcess> StartDevelopmentAsync()
     {
         var port = Ports.Free();
-        var environment = new Dictionary<string, string> { ["PORT"] = port.ToString(System.Globalization.CultureInfo.InvariantCulture) };
+        var environment = new Dictionary<string, string> { ["PORT"] = port.ToString(CultureInfo.InvariantCulture) };
         // `dotnet test` points these at its own SDK; a developer's shell has none of them (empty removes them).
-        foreach (var variable in new[] { "MSBuildExtensionsPath", "MSBuildSDKsPath", "MSBUILD_EXE_PATH", "MSBuildLoadMicrosoftTargetsReadOnly" })
+        foreach (var variable in DotnetCli.InheritedMSBuildVariables)
         {
             environment[variable] = "";
         }
-        var app = AppProcess.Start($"exec dotnet run --project src/{Name} --no-build", Directory, environment, port, clean: false);
-        await app.WaitUntilHealthyAsync();
-        return app;
+        return await WaitUntilHealthyAsync(AppProcess.Start($"exec dotnet run --project src/{Name} --no-build", Directory, environment, port, clean: false));
     }
+
+    private static async Task<AppProcess> WaitUntilHealthyAsync(AppProcess app)
+    {
+        try
+        {
+            await app.WaitUntilHealthyAsync();
+            return app;
+        }
+        catch
+        {
+            await app.DisposeAsync();
+            throw;
+        }
+    }
+
+    // A dyno's disk starts empty and is wiped on every restart: each process gets a HOME of its own, so
+    // nothing ASP.NET Core keeps under it (its fallback key ring, ~/.aspnet) can pass between processes.
+    private static TemporaryDirectory NewDynoHome() => TemporaryDirectory.Create("heroku-web-dyno-home-");
 
     /// <summary>
     /// A dyno's environment: nothing from the machine running the tests, only what Heroku sets
     /// (PATH, HOME, DOTNET_ROOT, DOTNET_RUNNING_IN_CONTAINER; never ASPNETCORE_ENVIRONMENT) and the config vars.
     /// </summary>
-    public Dictionary<string, string> DynoEnvironment(IReadOnlyDictionary<string, string> configVars)
+    private static Dictionary<string, string> DynoEnvironment(IReadOnlyDictionary<string, string> configVars, TemporaryDirectory home)
     {
         var environment = new Dictionary<string, string>
         {
             ["PATH"] = "/usr/local/bin:/usr/bin:/bin",
-            ["HOME"] = Directory,
+            ["HOME"] = home.Path,
             ["DOTNET_ROOT"] = DotnetRoot,
             ["DOTNET_RUNNING_IN_CONTAINER"] = "true",
         };

@@ -7,7 +7,11 @@ namespace HerokuWeb.Tests.Infrastructure;
 /// a throwaway cluster made with this machine's initdb and pg_ctl on a free port and removed at the end.
 /// Each test gets databases of its own from <see cref="CreateDatabaseAsync"/>.
 /// </summary>
-public sealed class PostgresServer : IAsyncLifetime
+/// <remarks>
+/// Started on first use, not when the run starts: on a machine without PostgreSQL only the tests that
+/// need it fail, each saying what to install, and the others never wait for a cluster.
+/// </remarks>
+public sealed class PostgresServer : IAsyncDisposable
 {
     public const string UrlVariable = "TEST_DATABASE_URL";
 
@@ -16,31 +20,138 @@ public sealed class PostgresServer : IAsyncLifetime
         " to a server where the tests may create databases, e.g. postgres://postgres:postgres@localhost:5432/postgres.";
 
     private readonly List<string> _databases = [];
+    private readonly Lock _startLock = new();
+    private readonly bool _forceThrowaway;
+    private Task? _started;
     private NpgsqlConnectionStringBuilder _admin = new();
     private string? _directory;
     private string? _binaries;
-    private bool _forceThrowaway;
 
-    /// <summary>True when the tests started this server themselves, so they may stop and start it.</summary>
-    public bool IsThrowaway => _directory is not null;
+    public PostgresServer()
+    {
+    }
 
-    public int Port => _admin.Port;
+    private PostgresServer(bool forceThrowaway) => _forceThrowaway = forceThrowaway;
 
     /// <summary>A server of its own that a test may stop: always a throwaway cluster, whatever TEST_DATABASE_URL says.</summary>
     public static async Task<PostgresServer> StartThrowawayAsync()
     {
-        var server = new PostgresServer { _forceThrowaway = true };
-        await server.InitializeAsync();
-        return server;
+        var server = new PostgresServer(forceThrowaway: true);
+        try
+        {
+            await server.EnsureStartedAsync();
+            return server;
+        }
+        catch
+        {
+            await server.DisposeAsync();
+            throw;
+        }
     }
 
-    public async ValueTask InitializeAsync()
+    /// <summary>A new, empty database; its URL as Heroku would give it, with TLS off for a local server.</summary>
+    public async Task<string> CreateDatabaseAsync(string purpose)
+    {
+        var name = $"t_{purpose}_{Guid.NewGuid():N}".ToLowerInvariant();
+        name = name[..Math.Min(name.Length, 63)];
+        await ExecuteAsync($"CREATE DATABASE \"{name}\"");
+        lock (_databases)
+        {
+            _databases.Add(name);
+        }
+        return TestUrls.ToUrl(_admin, name);
+    }
+
+    public async Task ExecuteAsync(string sql, string? database = null)
+    {
+        await EnsureStartedAsync();
+        var builder = new NpgsqlConnectionStringBuilder(_admin.ConnectionString) { Pooling = false };
+        if (database is not null)
+        {
+            builder.Database = database;
+        }
+        await using var connection = new NpgsqlConnection(builder.ConnectionString);
+        await connection.OpenAsync();
+        await using var command = new NpgsqlCommand(sql, connection);
+        await command.ExecuteNonQueryAsync();
+    }
+
+    public async Task<T?> QueryScalarAsync<T>(string databaseUrl, string sql)
+    {
+        await EnsureStartedAsync();
+        await using var connection = new NpgsqlConnection(TestUrls.ToConnectionString(databaseUrl).ConnectionString);
+        await connection.OpenAsync();
+        await using var command = new NpgsqlCommand(sql, connection);
+        return await command.ExecuteScalarAsync() is T value ? value : default;
+    }
+
+    /// <summary>Stops the throwaway cluster, as when the database goes away under a running app.</summary>
+    public async Task StopAsync()
+    {
+        await EnsureStartedAsync();
+        RequireThrowaway();
+        await RunAsServerUserAsync(Path.Combine(_binaries!, "pg_ctl"), ["stop", "-w", "-m", "fast", "-D", DataDirectory]);
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        Task? started;
+        lock (_startLock)
+        {
+            started = _started;
+        }
+        if (started is null)
+        {
+            return;
+        }
+        try
+        {
+            await started;
+        }
+        catch (Exception)
+        {
+            // It never ran: only its directory, if any, is left to remove.
+        }
+
+        if (_directory is null)
+        {
+            if (started.IsCompletedSuccessfully)
+            {
+                foreach (var database in _databases)
+                {
+                    await ExecuteAsync($"DROP DATABASE IF EXISTS \"{database}\" WITH (FORCE)");
+                }
+            }
+            return;
+        }
+
+        await RunAsServerUserAsync(Path.Combine(_binaries!, "pg_ctl"), ["stop", "-m", "immediate", "-D", DataDirectory], check: false);
+        Directory.Delete(_directory, recursive: true);
+    }
+
+    // One start for every caller, however many tests ask at once; a failed start fails each of them the same way.
+    private Task EnsureStartedAsync()
+    {
+        lock (_startLock)
+        {
+            return _started ??= Task.Run(InitializeAsync);
+        }
+    }
+
+    private async Task InitializeAsync()
     {
         if (!_forceThrowaway && Environment.GetEnvironmentVariable(UrlVariable) is { Length: > 0 } url)
         {
             _admin = TestUrls.ToConnectionString(url);
             await using var connection = new NpgsqlConnection(_admin.ConnectionString);
-            await connection.OpenAsync();
+            try
+            {
+                await connection.OpenAsync();
+            }
+            catch (NpgsqlException exception)
+            {
+                throw new InvalidOperationException($"{UrlVariable} names a server that refused a connection: {exception.Message} {InstallHint}", exception);
+            }
             return;
         }
 
@@ -68,81 +179,20 @@ public sealed class PostgresServer : IAsyncLifetime
             SslMode = SslMode.Disable,
             Pooling = false,
         };
-        await StartAsync();
-    }
-
-    /// <summary>A new, empty database; its URL as Heroku would give it, with TLS off for a local server.</summary>
-    public async Task<string> CreateDatabaseAsync(string purpose)
-    {
-        var name = $"t_{purpose}_{Guid.NewGuid():N}".ToLowerInvariant();
-        name = name[..Math.Min(name.Length, 63)];
-        await ExecuteAsync($"CREATE DATABASE \"{name}\"");
-        lock (_databases)
-        {
-            _databases.Add(name);
-        }
-        return TestUrls.ToUrl(_admin, name);
-    }
-
-    public async Task ExecuteAsync(string sql, string? database = null)
-    {
-        var builder = new NpgsqlConnectionStringBuilder(_admin.ConnectionString) { Pooling = false };
-        if (database is not null)
-        {
-            builder.Database = database;
-        }
-        await using var connection = new NpgsqlConnection(builder.ConnectionString);
-        await connection.OpenAsync();
-        await using var command = new NpgsqlCommand(sql, connection);
-        await command.ExecuteNonQueryAsync();
-    }
-
-    public async Task<T?> QueryScalarAsync<T>(string databaseUrl, string sql)
-    {
-        await using var connection = new NpgsqlConnection(TestUrls.ToConnectionString(databaseUrl).ConnectionString);
-        await connection.OpenAsync();
-        await using var command = new NpgsqlCommand(sql, connection);
-        return await command.ExecuteScalarAsync() is T value ? value : default;
-    }
-
-    public async Task StartAsync()
-    {
-        RequireThrowaway();
-        await RunAsServerUserAsync(Path.Combine(_binaries!, "pg_ctl"),
+        await RunAsServerUserAsync(Path.Combine(_binaries, "pg_ctl"),
         [
-            "start", "-w", "-D", DataDirectory, "-l", Path.Combine(_directory!, "server.log"),
-            "-o", $"-p {_admin.Port} -k {_directory} -c listen_addresses=127.0.0.1 -c fsync=off -c synchronous_commit=off -c full_page_writes=off -c max_connections=200",
+            "start", "-w", "-D", DataDirectory, "-l", Path.Combine(_directory, "server.log"),
+            "-o", $"-p {port} -k {_directory} -c listen_addresses=127.0.0.1 -c fsync=off -c synchronous_commit=off -c full_page_writes=off -c max_connections=200",
         ]);
-    }
-
-    public async Task StopAsync()
-    {
-        RequireThrowaway();
-        await RunAsServerUserAsync(Path.Combine(_binaries!, "pg_ctl"), ["stop", "-w", "-m", "fast", "-D", DataDirectory]);
-    }
-
-    public async ValueTask DisposeAsync()
-    {
-        if (_directory is null)
-        {
-            foreach (var database in _databases)
-            {
-                await ExecuteAsync($"DROP DATABASE IF EXISTS \"{database}\" WITH (FORCE)");
-            }
-            return;
-        }
-
-        await RunAsServerUserAsync(Path.Combine(_binaries!, "pg_ctl"), ["stop", "-m", "immediate", "-D", DataDirectory], check: false);
-        Directory.Delete(_directory, recursive: true);
     }
 
     private string DataDirectory => Path.Combine(_directory!, "data");
 
     private void RequireThrowaway()
     {
-        if (!IsThrowaway)
+        if (_directory is null)
         {
-            throw new InvalidOperationException($"This test stops and starts PostgreSQL, so it needs the throwaway server the tests start themselves: unset {UrlVariable}.");
+            throw new InvalidOperationException($"This test stops PostgreSQL, so it needs the throwaway server the tests start themselves: unset {UrlVariable}.");
         }
     }
 

@@ -37,11 +37,15 @@ public sealed class PreparedApps
             return app;
         });
 
-    /// <summary>Published with the buildpack's own command, after the Debug build.</summary>
+    /// <summary>
+    /// Generated again with --no-restore and published with the buildpack's own command, nothing built
+    /// before: what Heroku does with a fresh clone. A tree of its own, so a publish never shares obj/ or
+    /// bin/ with the Debug build, and parallel tests never build and publish the same files.
+    /// </summary>
     public Task<GeneratedApp> PublishedAsync(TemplatePackage package, Scenario scenario) =>
         Once(_published, scenario, async () =>
         {
-            var app = await BuiltAsync(package, scenario);
+            var app = await GeneratedApp.CreateAsync(package, scenario.AppName, scenario.Options, restore: false);
             await app.PublishAsync();
             return app;
         });

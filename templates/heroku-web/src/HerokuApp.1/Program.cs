@@ -1,8 +1,9 @@
-using HerokuApp._1.Heroku;
-using HerokuApp._1.Settings;
 #if (UsePostgres)
 using HerokuApp._1.Data;
 #endif
+using HerokuApp._1.Heroku;
+using HerokuApp._1.Pages;
+using HerokuApp._1.Settings;
 
 var builder = WebApplication.CreateBuilder(args);
 
@@ -39,20 +40,7 @@ if (args is ["migrate"])
 app.UseHeroku();
 
 // DEBUG=true shows detailed error pages, like Django's DEBUG; everyone else sees Pages/Error.
-if (settings.Debug)
-{
-    app.UseDeveloperExceptionPage();
-#if (UsePostgres)
-    if (app.Environment.IsDevelopment())
-    {
-        app.UseMigrationsEndPoint();
-    }
-#endif
-}
-else
-{
-    app.UseExceptionHandler("/Error");
-}
+app.UseErrorPages(settings);
 
 app.MapHealthChecks("/healthz", new() { Predicate = _ => false });
 app.MapHealthChecks("/readyz");

@@ -1,6 +1,6 @@
-using HerokuApp._1.Guestbook;
 using Microsoft.AspNetCore.DataProtection.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore;
+using HerokuApp._1.Guestbook;
 
 namespace HerokuApp._1.Data;
 

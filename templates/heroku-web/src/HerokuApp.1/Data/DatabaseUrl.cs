@@ -1,7 +1,7 @@
 using System.Diagnostics.CodeAnalysis;
 using System.Globalization;
-using HerokuApp._1.Settings;
 using Npgsql;
+using HerokuApp._1.Settings;
 
 namespace HerokuApp._1.Data;
 
@@ -21,7 +21,7 @@ public sealed class DatabaseUrl : ISettingValue<DatabaseUrl>
         ["sslrootcert"] = (builder, value) => builder.RootCertificate = value,
         ["sslcert"] = (builder, value) => builder.SslCertificate = value,
         ["sslkey"] = (builder, value) => builder.SslKey = value,
-        ["channel_binding"] = (builder, value) => builder.ChannelBinding = Enum.Parse<ChannelBinding>(value, ignoreCase: true),
+        ["channel_binding"] = (builder, value) => builder.ChannelBinding = ParseChannelBinding(value),
         ["connect_timeout"] = (builder, value) => builder.Timeout = int.Parse(value, NumberStyles.None, CultureInfo.InvariantCulture),
         ["application_name"] = (builder, value) => builder.ApplicationName = value,
         ["target_session_attrs"] = (builder, value) => builder.TargetSessionAttributes = value,
@@ -220,6 +220,14 @@ public sealed class DatabaseUrl : ISettingValue<DatabaseUrl>
         "verify-ca" => SslMode.VerifyCA,
         "verify-full" => SslMode.VerifyFull,
         _ => throw new ArgumentException("Unknown sslmode.", nameof(value)),
+    };
+
+    private static ChannelBinding ParseChannelBinding(string value) => value switch
+    {
+        "disable" => ChannelBinding.Disable,
+        "prefer" => ChannelBinding.Prefer,
+        "require" => ChannelBinding.Require,
+        _ => throw new ArgumentException("Unknown channel_binding.", nameof(value)),
     };
 
     private static bool TryDecode(string text, out string decoded)

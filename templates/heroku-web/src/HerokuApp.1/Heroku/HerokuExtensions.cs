@@ -1,10 +1,10 @@
-using HerokuApp._1.Settings;
 using Microsoft.AspNetCore.DataProtection;
 using Microsoft.AspNetCore.HostFiltering;
 using Microsoft.AspNetCore.HttpOverrides;
 #if (UsePostgres)
 using HerokuApp._1.Data;
 #endif
+using HerokuApp._1.Settings;
 
 namespace HerokuApp._1.Heroku;
 
@@ -29,12 +29,8 @@ public static class HerokuExtensions
 
         builder.Services.Configure<HostOptions>(options => options.ShutdownTimeout = ShutdownTimeout);
 
-        // Heroku's log router timestamps every line: one line per entry, no colours, no timestamps of our own.
-        builder.Logging.AddSimpleConsole(options =>
-        {
-            options.SingleLine = true;
-            options.TimestampFormat = null;
-        });
+        // Heroku's log router timestamps each line and lists them one by one: one line per entry.
+        builder.Logging.AddSimpleConsole(options => options.SingleLine = true);
 
         builder.Services.Configure<HostFilteringOptions>(options => options.AllowedHosts = [.. settings.AllowedHosts]);
 
@@ -55,12 +51,14 @@ public static class HerokuExtensions
         });
         builder.Services.AddHsts(options => options.MaxAge = TimeSpan.FromDays(365));
 
-        // A dyno's disk is wiped on every restart and not shared between dynos, so the key ring
-        // that protects cookies and antiforgery tokens must live elsewhere (Heroku/KeyRing*.cs).
+        // A dyno's disk is wiped on every restart and not shared between dynos, so the keys that
+        // protect cookies and antiforgery tokens cannot live there.
         var dataProtection = builder.Services.AddDataProtection().SetApplicationName(ApplicationName);
 #if (UsePostgres)
+        // In PostgreSQL instead, each key encrypted with SECRET_KEY (SecretKeyEncryption.cs).
         dataProtection.PersistKeysToDbContext<AppDbContext>().ProtectKeysWithSecretKey(settings.SecretKey);
 #else
+        // Nowhere: one key derived from SECRET_KEY, the same on every dyno (DerivedKeyRing.cs).
         dataProtection.UseKeyDerivedFromSecretKey(settings.SecretKey);
 #endif
 

@@ -1,9 +1,9 @@
 using System.ComponentModel.DataAnnotations;
-using HerokuApp._1.Data;
-using HerokuApp._1.Guestbook;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Mvc.RazorPages;
 using Microsoft.EntityFrameworkCore;
+using HerokuApp._1.Data;
+using HerokuApp._1.Guestbook;
 
 namespace HerokuApp._1.Pages;
 

@@ -10,7 +10,10 @@ public static class DotEnvFile
 {
     public const string FileName = ".env";
 
-    /// <summary>The nearest <c>.env</c> in <paramref name="directory"/> or one of its parents.</summary>
+    /// <summary>
+    /// The nearest <c>.env</c> in <paramref name="directory"/> or a parent, up to the solution's
+    /// directory: a <c>.env</c> above it belongs to something else.
+    /// </summary>
     public static string? Find(string directory)
     {
         for (var current = new DirectoryInfo(directory); current is not null; current = current.Parent)
@@ -19,6 +22,10 @@ public static class DotEnvFile
             if (File.Exists(candidate))
             {
                 return candidate;
+            }
+            if (current.EnumerateFiles("*.slnx").Any() || current.EnumerateFiles("*.sln").Any())
+            {
+                return null;
             }
         }
         return null;
@@ -63,12 +70,13 @@ public static class DotEnvFile
         if (raw.Length > 0 && raw[0] is '"' or '\'')
         {
             var quote = raw[0];
-            var end = raw.IndexOf(quote, 1);
-            // Double quotes may escape their own quote character.
-            while (quote == '"' && end > 0 && raw[end - 1] == '\\')
+            var end = 1;
+            // Inside double quotes a backslash escapes the next character, the quote included.
+            while (end < raw.Length && raw[end] != quote)
             {
-                end = raw.IndexOf(quote, end + 1);
+                end += quote == '"' && raw[end] == '\\' ? 2 : 1;
             }
+            end = end < raw.Length ? end : -1;
             var rest = end > 0 ? raw[(end + 1)..].TrimStart() : null;
             if (rest is null || (rest.Length > 0 && !rest.StartsWith('#')))
             {

@@ -1,5 +1,5 @@
-using HerokuApp._1.Data;
 using Npgsql;
+using HerokuApp._1.Data;
 
 namespace HerokuApp._1.Tests.Data;
 

@@ -1,6 +1,6 @@
-using HerokuApp._1.Data;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
+using HerokuApp._1.Data;
 
 namespace HerokuApp._1.Tests.Data;
 

@@ -1,7 +1,7 @@
 using System.Security.Cryptography;
 using System.Xml.Linq;
-using HerokuApp._1.Heroku;
 using Microsoft.Extensions.DependencyInjection;
+using HerokuApp._1.Heroku;
 
 namespace HerokuApp._1.Tests.Heroku;
 

@@ -1,5 +1,5 @@
-using HerokuApp._1.Settings;
 using Microsoft.Extensions.Configuration;
+using HerokuApp._1.Settings;
 
 namespace HerokuApp._1.Tests.Settings;
 

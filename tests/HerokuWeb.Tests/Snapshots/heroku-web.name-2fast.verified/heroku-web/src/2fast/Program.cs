@@ -1,6 +1,7 @@
-using _2fast.Heroku;
-using _2fast.Settings;
 using _2fast.Data;
+using _2fast.Heroku;
+using _2fast.Pages;
+using _2fast.Settings;
 
 var builder = WebApplication.CreateBuilder(args);
 
@@ -33,18 +34,7 @@ if (args is ["migrate"])
 app.UseHeroku();
 
 // DEBUG=true shows detailed error pages, like Django's DEBUG; everyone else sees Pages/Error.
-if (settings.Debug)
-{
-    app.UseDeveloperExceptionPage();
-    if (app.Environment.IsDevelopment())
-    {
-        app.UseMigrationsEndPoint();
-    }
-}
-else
-{
-    app.UseExceptionHandler("/Error");
-}
+app.UseErrorPages(settings);
 
 app.MapHealthChecks("/healthz", new() { Predicate = _ => false });
 app.MapHealthChecks("/readyz");

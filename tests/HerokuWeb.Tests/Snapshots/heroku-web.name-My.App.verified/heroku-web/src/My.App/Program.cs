@@ -1,6 +1,7 @@
-using My.App.Heroku;
-using My.App.Settings;
 using My.App.Data;
+using My.App.Heroku;
+using My.App.Pages;
+using My.App.Settings;
 
 var builder = WebApplication.CreateBuilder(args);
 
@@ -33,18 +34,7 @@ if (args is ["migrate"])
 app.UseHeroku();
 
 // DEBUG=true shows detailed error pages, like Django's DEBUG; everyone else sees Pages/Error.
-if (settings.Debug)
-{
-    app.UseDeveloperExceptionPage();
-    if (app.Environment.IsDevelopment())
-    {
-        app.UseMigrationsEndPoint();
-    }
-}
-else
-{
-    app.UseExceptionHandler("/Error");
-}
+app.UseErrorPages(settings);
 
 app.MapHealthChecks("/healthz", new() { Predicate = _ => false });
 app.MapHealthChecks("/readyz");

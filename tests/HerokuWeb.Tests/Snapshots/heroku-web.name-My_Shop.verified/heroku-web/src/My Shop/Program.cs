@@ -1,6 +1,7 @@
-using My_Shop.Heroku;
-using My_Shop.Settings;
 using My_Shop.Data;
+using My_Shop.Heroku;
+using My_Shop.Pages;
+using My_Shop.Settings;
 
 var builder = WebApplication.CreateBuilder(args);
 
@@ -33,18 +34,7 @@ if (args is ["migrate"])
 app.UseHeroku();
 
 // DEBUG=true shows detailed error pages, like Django's DEBUG; everyone else sees Pages/Error.
-if (settings.Debug)
-{
-    app.UseDeveloperExceptionPage();
-    if (app.Environment.IsDevelopment())
-    {
-        app.UseMigrationsEndPoint();
-    }
-}
-else
-{
-    app.UseExceptionHandler("/Error");
-}
+app.UseErrorPages(settings);
 
 app.MapHealthChecks("/healthz", new() { Predicate = _ => false });
 app.MapHealthChecks("/readyz");

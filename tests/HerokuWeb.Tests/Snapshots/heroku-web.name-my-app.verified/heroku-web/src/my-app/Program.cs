@@ -1,6 +1,7 @@
-using my_app.Heroku;
-using my_app.Settings;
 using my_app.Data;
+using my_app.Heroku;
+using my_app.Pages;
+using my_app.Settings;
 
 var builder = WebApplication.CreateBuilder(args);
 
@@ -33,18 +34,7 @@ if (args is ["migrate"])
 app.UseHeroku();
 
 // DEBUG=true shows detailed error pages, like Django's DEBUG; everyone else sees Pages/Error.
-if (settings.Debug)
-{
-    app.UseDeveloperExceptionPage();
-    if (app.Environment.IsDevelopment())
-    {
-        app.UseMigrationsEndPoint();
-    }
-}
-else
-{
-    app.UseExceptionHandler("/Error");
-}
+app.UseErrorPages(settings);
 
 app.MapHealthChecks("/healthz", new() { Predicate = _ => false });
 app.MapHealthChecks("/readyz");

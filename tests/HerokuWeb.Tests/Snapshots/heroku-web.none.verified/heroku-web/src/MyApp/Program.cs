@@ -1,4 +1,5 @@
 using MyApp.Heroku;
+using MyApp.Pages;
 using MyApp.Settings;
 
 var builder = WebApplication.CreateBuilder(args);
@@ -23,14 +24,7 @@ var app = builder.Build();
 app.UseHeroku();
 
 // DEBUG=true shows detailed error pages, like Django's DEBUG; everyone else sees Pages/Error.
-if (settings.Debug)
-{
-    app.UseDeveloperExceptionPage();
-}
-else
-{
-    app.UseExceptionHandler("/Error");
-}
+app.UseErrorPages(settings);
 
 app.MapHealthChecks("/healthz", new() { Predicate = _ => false });
 app.MapHealthChecks("/readyz");

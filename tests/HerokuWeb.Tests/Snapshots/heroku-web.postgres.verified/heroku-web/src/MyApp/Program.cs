@@ -1,6 +1,7 @@
-using MyApp.Heroku;
-using MyApp.Settings;
 using MyApp.Data;
+using MyApp.Heroku;
+using MyApp.Pages;
+using MyApp.Settings;
 
 var builder = WebApplication.CreateBuilder(args);
 
@@ -33,18 +34,7 @@ if (args is ["migrate"])
 app.UseHeroku();
 
 // DEBUG=true shows detailed error pages, like Django's DEBUG; everyone else sees Pages/Error.
-if (settings.Debug)
-{
-    app.UseDeveloperExceptionPage();
-    if (app.Environment.IsDevelopment())
-    {
-        app.UseMigrationsEndPoint();
-    }
-}
-else
-{
-    app.UseExceptionHandler("/Error");
-}
+app.UseErrorPages(settings);
 
 app.MapHealthChecks("/healthz", new() { Predicate = _ => false });
 app.MapHealthChecks("/readyz");

@@ -1,7 +1,7 @@
-using MyApp.Settings;
 using Microsoft.AspNetCore.DataProtection;
 using Microsoft.AspNetCore.HostFiltering;
 using Microsoft.AspNetCore.HttpOverrides;
+using MyApp.Settings;
 
 namespace MyApp.Heroku;
 
@@ -26,12 +26,8 @@ public static class HerokuExtensions
 
         builder.Services.Configure<HostOptions>(options => options.ShutdownTimeout = ShutdownTimeout);
 
-        // Heroku's log router timestamps every line: one line per entry, no colours, no timestamps of our own.
-        builder.Logging.AddSimpleConsole(options =>
-        {
-            options.SingleLine = true;
-            options.TimestampFormat = null;
-        });
+        // Heroku's log router timestamps each line and lists them one by one: one line per entry.
+        builder.Logging.AddSimpleConsole(options => options.SingleLine = true);
 
         builder.Services.Configure<HostFilteringOptions>(options => options.AllowedHosts = [.. settings.AllowedHosts]);
 
@@ -52,9 +48,10 @@ public static class HerokuExtensions
         });
         builder.Services.AddHsts(options => options.MaxAge = TimeSpan.FromDays(365));
 
-        // A dyno's disk is wiped on every restart and not shared between dynos, so the key ring
-        // that protects cookies and antiforgery tokens must live elsewhere (Heroku/KeyRing*.cs).
+        // A dyno's disk is wiped on every restart and not shared between dynos, so the keys that
+        // protect cookies and antiforgery tokens cannot live there.
         var dataProtection = builder.Services.AddDataProtection().SetApplicationName(ApplicationName);
+        // Nowhere: one key derived from SECRET_KEY, the same on every dyno (DerivedKeyRing.cs).
         dataProtection.UseKeyDerivedFromSecretKey(settings.SecretKey);
 
         return builder;

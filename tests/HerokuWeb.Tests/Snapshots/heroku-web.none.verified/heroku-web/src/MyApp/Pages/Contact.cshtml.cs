@@ -25,12 +25,16 @@ public sealed class ContactModel(ILogger<ContactModel> logger) : PageModel
             return Page();
         }
 
-        logger.LogInformation("Contact message from {Name}: {Message}", Input.Name.Trim(), Input.Message.Trim());
+        // Visitors' line breaks would start log lines of their own: one line per message.
+        logger.LogInformation("Contact message from {Name}: {Message}", OneLine(Input.Name), OneLine(Input.Message));
         Notice = $"Thanks, {Input.Name.Trim()}: your message is in the log.";
 
         // Post/Redirect/Get: a refresh does not send twice.
         return RedirectToPage();
     }
+
+    private static string OneLine(string text) =>
+        new([.. text.Trim().Select(character => char.IsControl(character) ? ' ' : character)]);
 
     public sealed class MessageInput
     {

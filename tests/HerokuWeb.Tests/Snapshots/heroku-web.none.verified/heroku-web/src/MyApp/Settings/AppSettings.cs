@@ -11,7 +11,7 @@ namespace MyApp.Settings;
 public sealed class AppSettings
 {
     /// <summary>
-    /// Encrypts the Data Protection key ring (cookies, antiforgery tokens) at rest.
+    /// Protects the keys behind cookies and antiforgery tokens (see Heroku/HerokuExtensions.cs).
     /// Changing it signs everyone out.
     /// </summary>
     [EnvironmentVariable("SECRET_KEY", Secret = true,

@@ -1,7 +1,7 @@
 using System.Security.Cryptography;
-using MyApp.Heroku;
 using Microsoft.AspNetCore.DataProtection;
 using Microsoft.Extensions.DependencyInjection;
+using MyApp.Heroku;
 
 namespace MyApp.Tests.Heroku;
 

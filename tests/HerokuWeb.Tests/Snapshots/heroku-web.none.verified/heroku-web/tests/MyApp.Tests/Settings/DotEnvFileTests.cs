@@ -15,6 +15,7 @@ public sealed class DotEnvFileTests
             DOUBLE="two words # not a comment"
             SINGLE='literal \n $HOME'
             ESCAPED="line\nbreak \"quoted\""
+            BACKSLASH="C:\\"
             EMPTY=
             """, ".env");
 
@@ -24,6 +25,7 @@ public sealed class DotEnvFileTests
         Assert.Equal("two words # not a comment", values["DOUBLE"]);
         Assert.Equal("literal \\n $HOME", values["SINGLE"]);
         Assert.Equal("line\nbreak \"quoted\"", values["ESCAPED"]);
+        Assert.Equal("C:\\", values["BACKSLASH"]);
         Assert.Equal("", values["EMPTY"]);
     }
 
@@ -47,6 +49,25 @@ public sealed class DotEnvFileTests
             File.WriteAllText(Path.Combine(root.FullName, DotEnvFile.FileName), "A=1");
 
             Assert.Equal(Path.Combine(root.FullName, DotEnvFile.FileName), DotEnvFile.Find(nested.FullName));
+        }
+        finally
+        {
+            root.Delete(recursive: true);
+        }
+    }
+
+    [Fact]
+    public void A_file_above_the_solution_directory_is_not_read()
+    {
+        var root = Directory.CreateTempSubdirectory();
+        try
+        {
+            var solution = Directory.CreateDirectory(Path.Combine(root.FullName, "app"));
+            var project = Directory.CreateDirectory(Path.Combine(solution.FullName, "src", "App"));
+            File.WriteAllText(Path.Combine(solution.FullName, "App.slnx"), "<Solution />");
+            File.WriteAllText(Path.Combine(root.FullName, DotEnvFile.FileName), "SECRET_KEY=someone-else's");
+
+            Assert.Null(DotEnvFile.Find(project.FullName));
         }
         finally
         {

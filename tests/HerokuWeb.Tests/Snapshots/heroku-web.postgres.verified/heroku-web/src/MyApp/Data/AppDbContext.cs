@@ -1,6 +1,6 @@
-using MyApp.Guestbook;
 using Microsoft.AspNetCore.DataProtection.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore;
+using MyApp.Guestbook;
 
 namespace MyApp.Data;
 

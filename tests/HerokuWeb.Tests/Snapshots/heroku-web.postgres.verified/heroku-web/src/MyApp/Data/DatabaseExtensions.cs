@@ -1,15 +1,17 @@
 using System.Data.Common;
-using MyApp.Settings;
 using Microsoft.AspNetCore.DataProtection;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Infrastructure;
 using Microsoft.EntityFrameworkCore.Migrations;
 using Npgsql;
+using MyApp.Settings;
 
 namespace MyApp.Data;
 
 public static class DatabaseExtensions
 {
+    private static readonly TimeSpan ReleasePhaseTimeout = TimeSpan.FromMinutes(55);
+
     public static WebApplicationBuilder AddDatabase(this WebApplicationBuilder builder, AppSettings settings)
     {
         // Heroku Postgres refuses unencrypted connections; a local server usually has no TLS at all.
@@ -34,18 +36,22 @@ public static class DatabaseExtensions
     /// <summary>
     /// Applies pending migrations and returns the process exit code: Heroku's release phase runs this
     /// (see Procfile), so a failed migration stops the release and the previous one keeps serving.
-    /// Safe to run again, and from several processes at once: they take turns on an advisory lock.
+    /// Safe to run again, and from several processes at once.
     /// </summary>
     public static async Task<int> MigrateDatabaseAsync(this WebApplication app)
     {
         await using var scope = app.Services.CreateAsyncScope();
         var database = scope.ServiceProvider.GetRequiredService<AppDbContext>().Database;
 
+        // The release phase may run for an hour; a large migration must not stop at Npgsql's 30 seconds.
+        database.SetCommandTimeout(ReleasePhaseTimeout);
+
         try
         {
-            // Held by this connection's session until it closes, so no two processes migrate at once.
+            // One release process at a time, for the whole job: EF Core locks only while it migrates,
+            // and the key ring's first key below must be made once, not once per process.
             await database.OpenConnectionAsync();
-            await database.ExecuteSqlRawAsync("SELECT pg_advisory_lock(hashtextextended('ef-migrate', 0))");
+            await database.ExecuteSqlRawAsync("SELECT pg_advisory_lock(hashtextextended('release phase', 0))");
 
             // Creating the history table first keeps EF from logging a failed query on an empty database.
             await database.GetService<IHistoryRepository>().CreateIfNotExistsAsync();
@@ -71,6 +77,12 @@ public static class DatabaseExtensions
         {
             // One line on stderr that names the cause; the connection string (and its password) never appears.
             await Console.Error.WriteLineAsync($"migrate failed: {Describe(exception)}");
+            return 1;
+        }
+        catch (Exception exception)
+        {
+            // Not the database's doing: the stack trace is what finds the bug. Still a failed release, not a crash.
+            await Console.Error.WriteLineAsync($"migrate failed: {exception}");
             return 1;
         }
         finally

@@ -1,8 +1,8 @@
-using MyApp.Settings;
 using Microsoft.AspNetCore.DataProtection;
 using Microsoft.AspNetCore.HostFiltering;
 using Microsoft.AspNetCore.HttpOverrides;
 using MyApp.Data;
+using MyApp.Settings;
 
 namespace MyApp.Heroku;
 
@@ -27,12 +27,8 @@ public static class HerokuExtensions
 
         builder.Services.Configure<HostOptions>(options => options.ShutdownTimeout = ShutdownTimeout);
 
-        // Heroku's log router timestamps every line: one line per entry, no colours, no timestamps of our own.
-        builder.Logging.AddSimpleConsole(options =>
-        {
-            options.SingleLine = true;
-            options.TimestampFormat = null;
-        });
+        // Heroku's log router timestamps each line and lists them one by one: one line per entry.
+        builder.Logging.AddSimpleConsole(options => options.SingleLine = true);
 
         builder.Services.Configure<HostFilteringOptions>(options => options.AllowedHosts = [.. settings.AllowedHosts]);
 
@@ -53,9 +49,10 @@ public static class HerokuExtensions
         });
         builder.Services.AddHsts(options => options.MaxAge = TimeSpan.FromDays(365));
 
-        // A dyno's disk is wiped on every restart and not shared between dynos, so the key ring
-        // that protects cookies and antiforgery tokens must live elsewhere (Heroku/KeyRing*.cs).
+        // A dyno's disk is wiped on every restart and not shared between dynos, so the keys that
+        // protect cookies and antiforgery tokens cannot live there.
         var dataProtection = builder.Services.AddDataProtection().SetApplicationName(ApplicationName);
+        // In PostgreSQL instead, each key encrypted with SECRET_KEY (SecretKeyEncryption.cs).
         dataProtection.PersistKeysToDbContext<AppDbContext>().ProtectKeysWithSecretKey(settings.SecretKey);
 
         return builder;

@@ -44,6 +44,10 @@ public sealed class SecretKeyCipher(string secretKey)
 
     public byte[] Decrypt(byte[] encrypted)
     {
+        if (encrypted.Length < NonceSize + TagSize)
+        {
+            throw new CryptographicException("A Data Protection key is damaged: its encrypted form is too short.");
+        }
         var plaintext = new byte[encrypted.Length - NonceSize - TagSize];
         using var aes = new AesGcm(_key, TagSize);
         try

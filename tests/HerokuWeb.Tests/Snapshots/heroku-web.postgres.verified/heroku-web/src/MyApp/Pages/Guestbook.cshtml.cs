@@ -1,9 +1,9 @@
 using System.ComponentModel.DataAnnotations;
-using MyApp.Data;
-using MyApp.Guestbook;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Mvc.RazorPages;
 using Microsoft.EntityFrameworkCore;
+using MyApp.Data;
+using MyApp.Guestbook;
 
 namespace MyApp.Pages;
 

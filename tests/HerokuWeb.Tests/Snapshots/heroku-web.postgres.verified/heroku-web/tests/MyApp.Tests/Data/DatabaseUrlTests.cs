@@ -1,5 +1,5 @@
-using MyApp.Data;
 using Npgsql;
+using MyApp.Data;
 
 namespace MyApp.Tests.Data;
 

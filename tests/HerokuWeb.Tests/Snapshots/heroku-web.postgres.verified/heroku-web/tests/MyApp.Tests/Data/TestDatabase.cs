@@ -1,6 +1,6 @@
-using MyApp.Data;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
+using MyApp.Data;
 
 namespace MyApp.Tests.Data;
 

@@ -1,7 +1,7 @@
 using System.Security.Cryptography;
 using System.Xml.Linq;
-using MyApp.Heroku;
 using Microsoft.Extensions.DependencyInjection;
+using MyApp.Heroku;
 
 namespace MyApp.Tests.Heroku;
 

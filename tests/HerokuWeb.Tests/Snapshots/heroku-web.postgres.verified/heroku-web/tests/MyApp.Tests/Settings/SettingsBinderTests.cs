@@ -1,5 +1,5 @@
-using MyApp.Settings;
 using Microsoft.Extensions.Configuration;
+using MyApp.Settings;
 
 namespace MyApp.Tests.Settings;
 
