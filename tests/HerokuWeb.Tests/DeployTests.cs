@@ -152,14 +152,15 @@ public sealed class DeployTests(TemplatePackage package, PreparedApps apps, Post
 
     [Theory]
     [MemberData(nameof(Scenarios))]
-    public async Task The_published_app_runs_the_workstation_gc_that_a_dyno_memory_limit_needs(string scenario)
+    public async Task The_published_app_runs_the_server_gc_that_adapts_its_heaps_to_the_load_not_the_host(string scenario)
     {
         var app = await apps.PublishedAsync(package, BuildTests.Of(scenario));
         using var runtimeConfig = JsonDocument.Parse(await File.ReadAllTextAsync(Path.Combine(app.PublishDirectory, app.Name + ".runtimeconfig.json")));
 
-        var serverGc = runtimeConfig.RootElement.GetProperty("runtimeOptions").GetProperty("configProperties").GetProperty("System.GC.Server");
+        var gc = runtimeConfig.RootElement.GetProperty("runtimeOptions").GetProperty("configProperties");
 
-        Assert.False(serverGc.GetBoolean());
+        Assert.True(gc.GetProperty("System.GC.Server").GetBoolean());
+        Assert.Equal(1, gc.GetProperty("System.GC.DynamicAdaptationMode").GetInt32());
     }
 
     [Fact]

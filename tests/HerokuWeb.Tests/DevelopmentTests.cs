@@ -36,4 +36,26 @@ public sealed class DevelopmentTests(TemplatePackage package, PreparedApps apps)
         Assert.Contains("/* wwwroot/css/base.css */", css, StringComparison.Ordinal);
         Assert.Contains("/* wwwroot/css/components.css */", css, StringComparison.Ordinal);
     }
+
+    [Fact]
+    public async Task Heroku_local_runs_the_published_web_process_with_the_settings_in_dotenv()
+    {
+        // A tree of its own: the README's publish restores for this machine's runtime, which the shared
+        // Debug build must not see.
+        var app = await GeneratedApp.CreateAsync(package, "LocalApp", ["--database", "none"]);
+        const string Publish = "dotnet publish --use-current-runtime -p:PublishDir=bin/publish";
+        const string Local = "heroku local web";
+        Assert.Contains($"{Publish}\n{Local}\n", await File.ReadAllTextAsync(Path.Combine(app.Directory, "README.md")), StringComparison.Ordinal);
+
+        (await app.DotnetAsync(Publish.Split(' ')[1..])).EnsureSuccess();
+        await using var local = await app.StartHerokuLocalAsync(Local);
+        using var client = local.CreateClient(forwardedAsHttps: false);
+        var html = await client.GetStringAsync("/");
+        var stylesheet = System.Text.RegularExpressions.Regex.Match(html, "href=\"(/bundles/site\\.[a-z0-9]+\\.css)\"").Groups[1].Value;
+
+        Assert.StartsWith("/bundles/site.", stylesheet, StringComparison.Ordinal);
+        Assert.Equal(HttpStatusCode.OK, (await client.GetAsync(stylesheet)).StatusCode);
+        Assert.Contains("Loaded ENV .env File", local.Output, StringComparison.Ordinal);
+        Assert.Contains("web.1 |  info: Microsoft.Hosting.Lifetime[0] Hosting environment: Development", local.Output, StringComparison.Ordinal);
+    }
 }

@@ -110,6 +110,30 @@ public sealed class GeneratedApp
         return await WaitUntilHealthyAsync(AppProcess.Start($"exec dotnet run --project src/{Name} --no-build", Directory, environment, port, clean: false));
     }
 
+    /// <summary>
+    /// Starts the Procfile's web process with the real Heroku CLI, as the generated README says: `heroku local`
+    /// (which loads .env) on a free port, from a developer's shell.
+    /// </summary>
+    public async Task<AppProcess> StartHerokuLocalAsync(string command)
+    {
+        var onPath = (Environment.GetEnvironmentVariable("PATH") ?? "").Split(':', StringSplitOptions.RemoveEmptyEntries);
+        if (!onPath.Any(directory => File.Exists(Path.Combine(directory, "heroku"))))
+        {
+            throw new InvalidOperationException("These tests need the Heroku CLI on PATH: npm install --global heroku");
+        }
+        var port = Ports.Free();
+        var environment = new Dictionary<string, string> { ["DOTNET_ROOT"] = DotnetRoot };
+        foreach (var variable in DotnetCli.InheritedMSBuildVariables)
+        {
+            environment[variable] = "";
+        }
+        return await WaitUntilHealthyAsync(AppProcess.Start($"exec {command} --port {port}", Directory, environment, port, clean: false));
+    }
+
+    /// <summary>Runs a dotnet command in the app's root, as a developer would.</summary>
+    public Task<DotnetCommandResult> DotnetAsync(string[] arguments, IReadOnlyDictionary<string, string?>? environment = null) =>
+        DotnetCli.RunAsync(arguments, Directory, new DotnetCommandOptions { Timeout = BuildTimeout, Environment = environment });
+
     private static async Task<AppProcess> WaitUntilHealthyAsync(AppProcess app)
     {
         try
@@ -149,9 +173,6 @@ public sealed class GeneratedApp
     }
 
     private static string DotnetRoot => Path.GetFullPath(Path.Combine(RuntimeEnvironment.GetRuntimeDirectory(), "..", "..", ".."));
-
-    private Task<DotnetCommandResult> DotnetAsync(string[] arguments, IReadOnlyDictionary<string, string?>? environment = null) =>
-        DotnetCli.RunAsync(arguments, Directory, new DotnetCommandOptions { Timeout = BuildTimeout, Environment = environment });
 }
 
 /// <summary>A Procfile's process types and their commands.</summary>
