@@ -107,6 +107,7 @@ public sealed partial class BrowserTests(TemplatePackage package, PreparedApps a
         }
         else
         {
+            await web.WaitForOutputAsync($"Contact message from {name}:");
             Assert.Single(Regex.Matches(web.Output, Regex.Escape($"Contact message from {name}:")));
         }
         Assert.Single(browser.Requests.Where(request => request.Method == "POST").Select(request => request.Url));

@@ -201,6 +201,9 @@ public sealed class DatabaseTests(TemplatePackage package, PreparedApps apps, Po
         await secondClient.GetStringAsync("/Guestbook");
 
         Assert.Equal(1L, await postgres.QueryScalarAsync<long>(database, "SELECT count(*) FROM data_protection_keys"));
+        // Stopped first, so that everything they logged has arrived.
+        Assert.Equal(0, await first.StopAsync(TimeSpan.FromSeconds(30)));
+        Assert.Equal(0, await second.StopAsync(TimeSpan.FromSeconds(30)));
         Assert.DoesNotContain("fail:", first.Output + second.Output, StringComparison.Ordinal);
     }
 

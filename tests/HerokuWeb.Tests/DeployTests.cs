@@ -144,7 +144,8 @@ public sealed class DeployTests(TemplatePackage package, PreparedApps apps, Post
         var app = await apps.PublishedAsync(package, BuildTests.Of(scenario));
         Assert.True(File.Exists(Path.Combine(app.Directory, ".env")), "The generated app should come with a development .env.");
 
-        var result = await app.RunProcfileAsync("web", new Dictionary<string, string> { ["PORT"] = Ports.Free().ToString(System.Globalization.CultureInfo.InvariantCulture) });
+        var result = await app.RunProcfileAsync(
+            "web", new Dictionary<string, string> { ["PORT"] = Ports.Free().ToString(System.Globalization.CultureInfo.InvariantCulture) }, TimeSpan.FromSeconds(60));
 
         Assert.Equal(78, result.ExitCode);
         Assert.Contains("SECRET_KEY", result.StandardError);

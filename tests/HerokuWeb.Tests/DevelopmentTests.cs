@@ -19,7 +19,7 @@ public sealed class DevelopmentTests(TemplatePackage package, PreparedApps apps)
         var page = await client.GetAsync("/");
 
         Assert.Equal(HttpStatusCode.OK, page.StatusCode);
-        Assert.Contains("Hosting environment: Development", run.Output, StringComparison.Ordinal);
+        await run.WaitForOutputAsync("Hosting environment: Development");
     }
 
     [Fact]
@@ -30,6 +30,7 @@ public sealed class DevelopmentTests(TemplatePackage package, PreparedApps apps)
         using var client = run.CreateClient(forwardedAsHttps: false);
         var html = await client.GetStringAsync("/");
         var stylesheet = System.Text.RegularExpressions.Regex.Match(html, "href=\"(/bundles/site\\.[a-z0-9]+\\.css)\"").Groups[1].Value;
+        Assert.StartsWith("/bundles/site.", stylesheet, StringComparison.Ordinal);
 
         var css = await client.GetStringAsync(stylesheet);
 
@@ -55,7 +56,7 @@ public sealed class DevelopmentTests(TemplatePackage package, PreparedApps apps)
 
         Assert.StartsWith("/bundles/site.", stylesheet, StringComparison.Ordinal);
         Assert.Equal(HttpStatusCode.OK, (await client.GetAsync(stylesheet)).StatusCode);
-        Assert.Contains("Loaded ENV .env File", local.Output, StringComparison.Ordinal);
-        Assert.Contains("web.1 |  info: Microsoft.Hosting.Lifetime[0] Hosting environment: Development", local.Output, StringComparison.Ordinal);
+        await local.WaitForOutputAsync("Loaded ENV .env File");
+        await local.WaitForOutputAsync("web.1 |  info: Microsoft.Hosting.Lifetime[0] Hosting environment: Development");
     }
 }

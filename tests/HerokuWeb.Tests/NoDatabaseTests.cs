@@ -22,7 +22,7 @@ public sealed class NoDatabaseTests(TemplatePackage package, PreparedApps apps)
 
         Assert.Equal(HttpStatusCode.Redirect, post.StatusCode);
         Assert.Contains("Thanks, Ada", await client.GetStringAsync("/Contact"));
-        Assert.Contains("Contact message from Ada: Hello", web.Output);
+        await web.WaitForOutputAsync("Contact message from Ada: Hello");
     }
 
     [Fact]

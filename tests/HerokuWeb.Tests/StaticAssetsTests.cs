@@ -57,7 +57,9 @@ public sealed partial class StaticAssetsTests(TemplatePackage package, PreparedA
         var html = await client.GetStringAsync("/");
         var app = await apps.PublishedAsync(package, BuildTests.Of(scenario));
 
-        foreach (var url in Stylesheets().Matches(html).Concat(Scripts().Matches(html)).Select(match => match.Groups["url"].Value))
+        var urls = Stylesheets().Matches(html).Concat(Scripts().Matches(html)).Select(match => match.Groups["url"].Value).ToList();
+        Assert.Equal(2, urls.Count);
+        foreach (var url in urls)
         {
             var published = await File.ReadAllBytesAsync(Path.Combine(app.PublishDirectory, "wwwroot", "bundles", Unfingerprint(url)[(url.LastIndexOf('/') + 1)..]));
 

@@ -83,6 +83,7 @@ public sealed class AppProcess : IAsyncDisposable
         {
             if (_process.HasExited)
             {
+                _process.WaitForExit(); // the rest of its output
                 throw new InvalidOperationException($"The web process exited with {_process.ExitCode} before answering.\n{Output}");
             }
             try
@@ -100,6 +101,23 @@ public sealed class AppProcess : IAsyncDisposable
             await Task.Delay(100);
         }
         throw new TimeoutException($"The web process did not answer /healthz within {StartTimeout.TotalSeconds} s.\n{Output}");
+    }
+
+    /// <summary>
+    /// Waits until the process has written <paramref name="text"/>, and fails if it never does. The app
+    /// logs from a background queue, so a line can arrive after the response it belongs to.
+    /// </summary>
+    public async Task WaitForOutputAsync(string text, TimeSpan? timeout = null)
+    {
+        var deadline = DateTime.UtcNow + (timeout ?? TimeSpan.FromSeconds(15));
+        while (!Output.Contains(text, StringComparison.Ordinal))
+        {
+            if (DateTime.UtcNow > deadline)
+            {
+                throw new TimeoutException($"The process never wrote \"{text}\".\n{Output}");
+            }
+            await Task.Delay(50);
+        }
     }
 
     /// <summary>Sends SIGTERM, as Heroku does on every restart and deploy, and waits for the process to exit.</summary>

@@ -47,7 +47,7 @@ public sealed class GeneratedApp
     public Task<DotnetCommandResult> TestAsync(IReadOnlyDictionary<string, string?> environment) =>
         DotnetAsync(["test", SolutionPath, "--no-build"], environment);
 
-    /// <summary>Exactly the command Heroku's .NET buildpack runs (see shared docs: Build).</summary>
+    /// <summary>Exactly the build command of Heroku's .NET buildpack, in a fresh artifacts directory.</summary>
     public async Task<DotnetCommandResult> PublishAsync()
     {
         var artifacts = Path.Combine(Path.GetTempPath(), "heroku-web-build-artifacts-" + Guid.NewGuid().ToString("N"));

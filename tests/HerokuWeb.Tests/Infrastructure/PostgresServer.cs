@@ -82,7 +82,12 @@ public sealed class PostgresServer : IAsyncDisposable
         await using var connection = new NpgsqlConnection(TestUrls.ToConnectionString(databaseUrl).ConnectionString);
         await connection.OpenAsync();
         await using var command = new NpgsqlCommand(sql, connection);
-        return await command.ExecuteScalarAsync() is T value ? value : default;
+        // SQL NULL is null; a value of another type than asked for fails rather than passing as null.
+        return await command.ExecuteScalarAsync() switch
+        {
+            null or DBNull => default,
+            var value => (T)value,
+        };
     }
 
     /// <summary>Stops the throwaway cluster, as when the database goes away under a running app.</summary>

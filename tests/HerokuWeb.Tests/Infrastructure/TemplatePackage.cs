@@ -14,19 +14,25 @@ public sealed class TemplatePackage : IAsyncLifetime
 
     public string PackagePath { get; private set; } = "";
 
-    public TemplateHive Hive { get; private set; } = null!;
+    public TemplateHive Hive => _hive ?? throw new InvalidOperationException("The template package is not installed.");
+
+    private TemplateHive? _hive;
 
     public async ValueTask InitializeAsync()
     {
         (await DotnetCli.RunAsync(["pack", Path.Combine(Repository.Root, "Template.Pack.csproj"), "-o", _output], Repository.Root))
             .EnsureSuccess();
         PackagePath = Directory.GetFiles(_output, "*.nupkg").Single();
-        Hive = await TemplateHive.CreateAsync(PackagePath);
+        _hive = await TemplateHive.CreateAsync(PackagePath);
     }
 
     public async ValueTask DisposeAsync()
     {
-        await Hive.DisposeAsync();
+        // Also after a failed pack or install, which leaves no hive.
+        if (_hive is not null)
+        {
+            await _hive.DisposeAsync();
+        }
         Directory.Delete(_output, recursive: true);
     }
 }

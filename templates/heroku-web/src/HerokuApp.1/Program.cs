@@ -22,7 +22,7 @@ builder.AddHeroku(settings);
 builder.AddDatabase(settings);
 #endif
 
-// /healthz says the process is up; /readyz also checks what it depends on.
+// /healthz says the process is up; /readyz also runs every registered health check.
 builder.Services.AddHealthChecks();
 
 builder.Services.AddRazorPages();

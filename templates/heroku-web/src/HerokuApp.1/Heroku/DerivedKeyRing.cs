@@ -5,6 +5,7 @@ using System.Xml.Linq;
 using Microsoft.AspNetCore.DataProtection;
 using Microsoft.AspNetCore.DataProtection.AuthenticatedEncryption;
 using Microsoft.AspNetCore.DataProtection.AuthenticatedEncryption.ConfigurationModel;
+using Microsoft.AspNetCore.DataProtection.KeyManagement;
 using Microsoft.AspNetCore.DataProtection.Repositories;
 
 namespace HerokuApp._1.Heroku;
@@ -18,7 +19,7 @@ public static class DerivedKeyRingExtensions
     /// </summary>
     public static IDataProtectionBuilder UseKeyDerivedFromSecretKey(this IDataProtectionBuilder builder, string secretKey)
     {
-        builder.Services.Configure<Microsoft.AspNetCore.DataProtection.KeyManagement.KeyManagementOptions>(options =>
+        builder.Services.Configure<KeyManagementOptions>(options =>
         {
             options.XmlRepository = new DerivedKeyRepository(secretKey);
             options.AutoGenerateKeys = false;

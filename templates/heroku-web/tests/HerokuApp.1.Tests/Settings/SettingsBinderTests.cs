@@ -135,7 +135,7 @@ public sealed class SettingsBinderTests
     }
 
     [Fact]
-    public void The_value_of_a_malformed_setting_is_shown_unless_it_is_secret()
+    public void The_value_of_a_malformed_setting_is_shown()
     {
         var environment = ValidEnvironment();
         environment["PORT"] = "eighty";

@@ -45,6 +45,7 @@
         update();
     });
 
+//#if (UsePostgres)
     // time[data-relative]: "3 minutes ago", with the absolute time in the title.
     const times = document.querySelectorAll('time[data-relative]');
     if (times.length && window.Intl && Intl.RelativeTimeFormat) {
@@ -65,6 +66,7 @@
         setInterval(render, 30000);
     }
 
+//#endif
     // After a post that failed validation, start at the first problem.
     const invalid = document.querySelector('.input-validation-error');
     if (invalid) {

@@ -14,7 +14,7 @@ if (!builder.TryAddAppSettings(out var settings))
 // Port, router, shutdown window and key ring for Heroku's dynos: Heroku/HerokuExtensions.cs.
 builder.AddHeroku(settings);
 
-// /healthz says the process is up; /readyz also checks what it depends on.
+// /healthz says the process is up; /readyz also runs every registered health check.
 builder.Services.AddHealthChecks();
 
 builder.Services.AddRazorPages();

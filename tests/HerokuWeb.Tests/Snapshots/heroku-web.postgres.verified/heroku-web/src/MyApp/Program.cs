@@ -18,7 +18,7 @@ builder.AddHeroku(settings);
 // PostgreSQL from DATABASE_URL through EF Core: Data/DatabaseExtensions.cs.
 builder.AddDatabase(settings);
 
-// /healthz says the process is up; /readyz also checks what it depends on.
+// /healthz says the process is up; /readyz also runs every registered health check.
 builder.Services.AddHealthChecks();
 
 builder.Services.AddRazorPages();

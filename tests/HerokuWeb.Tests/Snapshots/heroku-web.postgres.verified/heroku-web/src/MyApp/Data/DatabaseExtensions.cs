@@ -24,9 +24,10 @@ public static class DatabaseExtensions
 
         builder.Services.AddHealthChecks().AddDbContextCheck<AppDbContext>("database");
 
-        if (settings.Debug)
+        if (settings.Debug && builder.Environment.IsDevelopment())
         {
-            // Explains database errors on the detailed error page, with a button to apply migrations.
+            // Explains database errors on the detailed error page, with a button to apply migrations
+            // (the endpoint it posts to is mapped in Development only: Pages/ErrorPages.cs).
             builder.Services.AddDatabaseDeveloperPageExceptionFilter();
         }
 

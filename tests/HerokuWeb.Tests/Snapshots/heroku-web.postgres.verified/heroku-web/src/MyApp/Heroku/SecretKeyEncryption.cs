@@ -2,6 +2,7 @@ using System.Security.Cryptography;
 using System.Text;
 using System.Xml.Linq;
 using Microsoft.AspNetCore.DataProtection;
+using Microsoft.AspNetCore.DataProtection.KeyManagement;
 using Microsoft.AspNetCore.DataProtection.XmlEncryption;
 
 namespace MyApp.Heroku;
@@ -16,7 +17,7 @@ public static class SecretKeyEncryptionExtensions
     {
         var cipher = new SecretKeyCipher(secretKey);
         builder.Services.AddSingleton(cipher);
-        builder.Services.Configure<Microsoft.AspNetCore.DataProtection.KeyManagement.KeyManagementOptions>(
+        builder.Services.Configure<KeyManagementOptions>(
             options => options.XmlEncryptor = new SecretKeyXmlEncryptor(cipher));
         return builder;
     }

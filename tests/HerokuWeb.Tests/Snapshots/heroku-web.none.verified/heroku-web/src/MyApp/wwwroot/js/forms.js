@@ -45,26 +45,6 @@
         update();
     });
 
-    // time[data-relative]: "3 minutes ago", with the absolute time in the title.
-    const times = document.querySelectorAll('time[data-relative]');
-    if (times.length && window.Intl && Intl.RelativeTimeFormat) {
-        const relative = new Intl.RelativeTimeFormat(undefined, { numeric: 'auto' });
-        const absolute = new Intl.DateTimeFormat(undefined, { dateStyle: 'medium', timeStyle: 'short' });
-        const units = { year: 31536000, month: 2592000, week: 604800, day: 86400, hour: 3600, minute: 60, second: 1 };
-        const render = () => times.forEach((time) => {
-            const date = new Date(time.dateTime);
-            const seconds = (date - Date.now()) / 1000;
-            if (isNaN(seconds)) {
-                return;
-            }
-            const unit = Object.keys(units).find((name) => Math.abs(seconds) >= units[name]) || 'second';
-            time.textContent = relative.format(Math.round(seconds / units[unit]), unit);
-            time.title = absolute.format(date);
-        });
-        render();
-        setInterval(render, 30000);
-    }
-
     // After a post that failed validation, start at the first problem.
     const invalid = document.querySelector('.input-validation-error');
     if (invalid) {
