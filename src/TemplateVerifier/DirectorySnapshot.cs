@@ -1,4 +1,5 @@
 using System.Text;
+using Microsoft.Extensions.FileSystemGlobbing;
 
 namespace TemplateVerifier;
 
@@ -6,7 +7,7 @@ namespace TemplateVerifier;
 /// An immutable set of files keyed by relative path (always with <c>/</c> separators), with their
 /// exact bytes. Used both for what a template generated and for a committed <c>.verified</c> directory.
 /// </summary>
-public sealed class DirectorySnapshot
+internal sealed class DirectorySnapshot
 {
     private static readonly UTF8Encoding StrictUtf8 = new(encoderShouldEmitUTF8Identifier: false, throwOnInvalidBytes: true);
 
@@ -41,8 +42,8 @@ public sealed class DirectorySnapshot
 
     /// <summary>
     /// Reads every file under <paramref name="directory"/> recursively, dotfiles included.
-    /// Include/exclude patterns use TemplateVerifier's glob semantics (see
-    /// <see cref="TemplateVerifierOptions.VerificationIncludePatterns"/>); with none, every file is read.
+    /// Include/exclude patterns are <see cref="Matcher"/> globs relative to <paramref name="directory"/>
+    /// (see <see cref="TemplateVerifierOptions.VerificationIncludePatterns"/>); with none, every file is read.
     /// </summary>
     /// <param name="directory">The directory to read.</param>
     /// <param name="includePatterns">Only files matching one of these are read (all when null or empty).</param>
@@ -56,12 +57,15 @@ public sealed class DirectorySnapshot
             throw new DirectoryNotFoundException($"Directory '{root}' does not exist.");
         }
 
-        var filter = new PathFilter(includePatterns, excludePatterns);
+        // Case-sensitive, as paths are on Linux: a template that renames Program.cs to program.cs changed.
+        var matcher = new Matcher(StringComparison.Ordinal);
+        matcher.AddIncludePatterns(includePatterns?.Any() == true ? includePatterns : ["**/*"]);
+        matcher.AddExcludePatterns(excludePatterns ?? []);
         var files = new List<KeyValuePair<string, byte[]>>();
         foreach (var file in Directory.EnumerateFiles(root, "*", AllFiles))
         {
             var relative = NormalizePath(Path.GetRelativePath(root, file));
-            if (filter.IsIncluded(relative))
+            if (matcher.Match(relative).HasMatches)
             {
                 files.Add(new(relative, File.ReadAllBytes(file)));
             }
@@ -133,7 +137,7 @@ public sealed class DirectorySnapshot
     }
 
     /// <summary>Returns a copy where every text file's content has been passed through <paramref name="transform"/>; binary files are kept as is.</summary>
-    internal DirectorySnapshot TransformText(Func<string, string, string> transform)
+    internal DirectorySnapshot TransformText(Func<string, string> transform)
     {
         var files = _files.Select(pair =>
         {
@@ -142,7 +146,7 @@ public sealed class DirectorySnapshot
                 return pair;
             }
 
-            var transformed = transform(pair.Key, text);
+            var transformed = transform(text);
             return string.Equals(transformed, text, StringComparison.Ordinal)
                 ? pair
                 : new KeyValuePair<string, byte[]>(pair.Key, StrictUtf8.GetBytes(transformed));

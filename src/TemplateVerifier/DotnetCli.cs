@@ -1,5 +1,4 @@
-using System.Diagnostics;
-using System.Text;
+using System.Text.RegularExpressions;
 
 namespace TemplateVerifier;
 
@@ -15,14 +14,14 @@ public sealed class DotnetCommandOptions
     /// </summary>
     public string? DotnetExecutablePath { get; init; }
 
-    /// <summary>Extra environment variables for the child process; a null value removes the variable.</summary>
+    /// <summary>Extra environment variables for the child process; a null or empty value removes the variable.</summary>
     public IReadOnlyDictionary<string, string?>? Environment { get; init; }
 
     /// <summary>How long the command may run before it (and its child processes) is killed. Defaults to 5 minutes.</summary>
-    public TimeSpan Timeout { get; init; } = TimeSpan.FromMinutes(5);
+    public TimeSpan Timeout { get; init; } = ProcessRunner.DefaultTimeout;
 }
 
-/// <summary>Runs <c>dotnet</c> as a real child process and captures its output.</summary>
+/// <summary>Runs <c>dotnet</c> through <see cref="ProcessRunner"/>, with a fixed CLI environment and error detection.</summary>
 public static class DotnetCli
 {
     /// <summary>
@@ -51,110 +50,33 @@ public static class DotnetCli
         "_MSBUILDTLENABLED",
     ];
 
-    // A grandchild (build server, MSBuild node) can keep the output pipes open after dotnet exits;
-    // don't wait for end-of-stream forever.
-    private static readonly TimeSpan OutputDrainTimeout = TimeSpan.FromSeconds(10);
-
     /// <summary>
     /// Runs <c>dotnet &lt;arguments&gt;</c> in <paramref name="workingDirectory"/> (each argument passed
-    /// as is, no shell), with stdin closed so nothing can wait for input.
-    /// Does not throw on failure: inspect the result or call <see cref="DotnetCommandResult.EnsureSuccess"/>.
+    /// as is, no shell), with stdin closed so nothing can wait for input. Besides a non-zero exit code,
+    /// error text in the output fails the result (see <see cref="DotnetOutput"/>).
+    /// Does not throw on failure: inspect the result or call <see cref="ProcessResult.EnsureSuccess"/>.
     /// </summary>
     /// <param name="arguments">Arguments after <c>dotnet</c>, e.g. <c>["build", "-c", "Release"]</c>.</param>
     /// <param name="workingDirectory">The child's working directory; the current directory when null.</param>
     /// <param name="options">Executable, environment and timeout.</param>
     /// <param name="cancellationToken">Kills the process tree when cancelled.</param>
     /// <exception cref="TimeoutException">The command ran longer than <see cref="DotnetCommandOptions.Timeout"/>; the message has the output so far.</exception>
-    public static async Task<DotnetCommandResult> RunAsync(
+    public static Task<ProcessResult> RunAsync(
         IEnumerable<string> arguments,
         string? workingDirectory = null,
         DotnetCommandOptions? options = null,
         CancellationToken cancellationToken = default)
     {
-        ArgumentNullException.ThrowIfNull(arguments);
         options ??= DotnetCommandOptions.Default;
-        var args = arguments.ToList();
-        var cwd = Path.GetFullPath(workingDirectory ?? Directory.GetCurrentDirectory());
-        var startInfo = CreateStartInfo(ResolveDotnet(options.DotnetExecutablePath), args, cwd, options.Environment);
-
-        using var process = new Process { StartInfo = startInfo };
-        var stopwatch = Stopwatch.StartNew();
-        if (!process.Start())
-        {
-            throw new InvalidOperationException($"Could not start '{startInfo.FileName}'.");
-        }
-
-        process.StandardInput.Close();
-        var stdout = new StringBuilder();
-        var stderr = new StringBuilder();
-        using var pumpCancellation = new CancellationTokenSource();
-        var pumps = Task.WhenAll(
-            PumpAsync(process.StandardOutput, stdout, pumpCancellation.Token),
-            PumpAsync(process.StandardError, stderr, pumpCancellation.Token));
-
-        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-        timeout.CancelAfter(options.Timeout);
-        try
-        {
-            await process.WaitForExitAsync(timeout.Token).ConfigureAwait(false);
-        }
-        catch (OperationCanceledException)
-        {
-            KillTree(process);
-            await DrainAsync(pumps, pumpCancellation).ConfigureAwait(false);
-            cancellationToken.ThrowIfCancellationRequested();
-            var partial = new DotnetCommandResult(startInfo.FileName, args, cwd, -1, Read(stdout), Read(stderr), stopwatch.Elapsed);
-            throw new TimeoutException($"'{partial.CommandLine}' did not finish within {options.Timeout} and was killed.\n{partial.FormatOutput()}");
-        }
-
-        await DrainAsync(pumps, pumpCancellation).ConfigureAwait(false);
-        return new DotnetCommandResult(startInfo.FileName, args, cwd, process.ExitCode, Read(stdout), Read(stderr), stopwatch.Elapsed);
+        var environment = InheritedMSBuildVariables.Select(name => (name, (string?)null))
+            .Concat(DefaultEnvironment.Select(pair => (pair.Key, (string?)pair.Value)))
+            .Concat((options.Environment ?? new Dictionary<string, string?>()).Select(pair => (pair.Key, pair.Value)));
+        var startInfo = ProcessRunner.StartInfo(
+            ResolveDotnet(options.DotnetExecutablePath), arguments, workingDirectory ?? Directory.GetCurrentDirectory(), environment, clean: false);
+        return ProcessRunner.RunAsync(startInfo, options.Timeout, findErrorLines: true, cancellationToken);
     }
 
-    internal static ProcessStartInfo CreateStartInfo(string fileName, IEnumerable<string> args, string workingDirectory, IReadOnlyDictionary<string, string?>? environment)
-    {
-        var startInfo = new ProcessStartInfo(fileName)
-        {
-            WorkingDirectory = workingDirectory,
-            UseShellExecute = false,
-            RedirectStandardInput = true,
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-            StandardOutputEncoding = Encoding.UTF8,
-            StandardErrorEncoding = Encoding.UTF8,
-            CreateNoWindow = true,
-        };
-        foreach (var arg in args)
-        {
-            startInfo.ArgumentList.Add(arg);
-        }
-
-        foreach (var name in InheritedMSBuildVariables)
-        {
-            startInfo.Environment.Remove(name);
-        }
-
-        foreach (var (name, value) in DefaultEnvironment)
-        {
-            startInfo.Environment[name] = value;
-        }
-
-        foreach (var (name, value) in environment ?? new Dictionary<string, string?>())
-        {
-            if (value is null)
-            {
-                startInfo.Environment.Remove(name);
-            }
-            else
-            {
-                startInfo.Environment[name] = value;
-            }
-        }
-
-        return startInfo;
-    }
-
-    internal static string ResolveDotnet(string? explicitPath)
+    private static string ResolveDotnet(string? explicitPath)
     {
         if (!string.IsNullOrEmpty(explicitPath))
         {
@@ -164,56 +86,50 @@ public static class DotnetCli
         var hostPath = Environment.GetEnvironmentVariable("DOTNET_HOST_PATH");
         return !string.IsNullOrEmpty(hostPath) && File.Exists(hostPath) ? hostPath : "dotnet";
     }
+}
 
-    private static async Task PumpAsync(StreamReader reader, StringBuilder sink, CancellationToken cancellationToken)
+/// <summary>Recognises failure reported in <c>dotnet</c> output, including failures that still exit with 0.</summary>
+internal static partial class DotnetOutput
+{
+    // A restore post action that fails still leaves dotnet new with exit code 0.
+    private static readonly string[] FailurePhrases = ["Restore failed", "Post action failed"];
+
+    /// <summary>
+    /// Returns the lines of <paramref name="stdOut"/> and <paramref name="stdErr"/> that report an error:
+    /// lines starting with <c>Error:</c> (how <c>dotnet new</c> reports its errors), MSBuild/compiler/NuGet
+    /// diagnostics (<c>error CS1002:</c>, <c>: error :</c>), and <c>Restore failed</c> /
+    /// <c>Post action failed</c> (post-action failures that still exit with 0).
+    /// </summary>
+    /// <param name="stdOut">Standard output.</param>
+    /// <param name="stdErr">Standard error.</param>
+    public static IReadOnlyList<string> FindErrorLines(string stdOut, string stdErr)
     {
-        var buffer = new char[4096];
-        try
-        {
-            int read;
-            while ((read = await reader.ReadAsync(buffer.AsMemory(), cancellationToken).ConfigureAwait(false)) > 0)
-            {
-                lock (sink)
-                {
-                    sink.Append(buffer, 0, read);
-                }
-            }
-        }
-        catch (OperationCanceledException)
-        {
-            // Gave up waiting for end-of-stream; keep what was read.
-        }
+        ArgumentNullException.ThrowIfNull(stdOut);
+        ArgumentNullException.ThrowIfNull(stdErr);
+        return stdOut.ReplaceLineEndings("\n").Split('\n')
+            .Concat(stdErr.ReplaceLineEndings("\n").Split('\n'))
+            .Where(IsErrorLine)
+            .Select(line => line.Trim())
+            .ToList();
     }
 
-    private static async Task DrainAsync(Task pumps, CancellationTokenSource pumpCancellation)
+    /// <summary>True when one line of output reports an error (see <see cref="FindErrorLines"/>).</summary>
+    /// <param name="line">One line, without its terminator.</param>
+    public static bool IsErrorLine(string line)
     {
-        try
-        {
-            await pumps.WaitAsync(OutputDrainTimeout).ConfigureAwait(false);
-        }
-        catch (TimeoutException)
-        {
-            await pumpCancellation.CancelAsync().ConfigureAwait(false);
-        }
+        ArgumentNullException.ThrowIfNull(line);
+        return CliError().IsMatch(line)
+            || MSBuildError().IsMatch(line)
+            || FailurePhrases.Any(phrase => line.Contains(phrase, StringComparison.OrdinalIgnoreCase));
     }
 
-    private static string Read(StringBuilder sink)
-    {
-        lock (sink)
-        {
-            return sink.ToString();
-        }
-    }
+    // dotnet new's own errors: "Error: Invalid option(s):". Anchored at the line start so that
+    // a generated file such as error.cs or Error.txt listed in the output is not taken for one.
+    [GeneratedRegex(@"^\s*error\s*:", RegexOptions.IgnoreCase | RegexOptions.CultureInvariant)]
+    private static partial Regex CliError();
 
-    private static void KillTree(Process process)
-    {
-        try
-        {
-            process.Kill(entireProcessTree: true);
-        }
-        catch (InvalidOperationException)
-        {
-            // Already exited.
-        }
-    }
+    // MSBuild canonical diagnostics, always lowercase "error":
+    // "Program.cs(3,1): error CS1002: ...", "error NU1101: ...", "app.csproj : error : ...".
+    [GeneratedRegex(@"(?:^|\s)error [A-Z]+[0-9]+\s*:|\)\s*:\s*error\b[^:]*:|\s:\s+error\s*:", RegexOptions.CultureInvariant)]
+    private static partial Regex MSBuildError();
 }

@@ -1,9 +1,10 @@
 using System.Text;
+using DiffPlex.Renderer;
 
 namespace TemplateVerifier;
 
 /// <summary>How a file differs between the verified and the received snapshot.</summary>
-public enum FileDifferenceKind
+internal enum FileDifferenceKind
 {
     /// <summary>Generated, but not in the verified snapshot.</summary>
     Added,
@@ -20,7 +21,7 @@ public enum FileDifferenceKind
 /// <param name="Kind">Added, removed or changed.</param>
 /// <param name="IsBinary">True when either side is not UTF-8 text; such files are compared by bytes only.</param>
 /// <param name="Diff">A unified diff for text files, or a one-line summary for binary files.</param>
-public sealed record FileDifference(string Path, FileDifferenceKind Kind, bool IsBinary, string Diff)
+internal sealed record FileDifference(string Path, FileDifferenceKind Kind, bool IsBinary, string Diff)
 {
     // Keeps one runaway file (say a regenerated lock file) from burying the rest of the report.
     internal const int MaxDiffLines = 200;
@@ -45,7 +46,7 @@ public sealed record FileDifference(string Path, FileDifferenceKind Kind, bool I
         {
             var oldName = verified is null ? "/dev/null" : $"verified/{path}";
             var newName = received is null ? "/dev/null" : $"received/{path}";
-            diff = Truncate(UnifiedDiff.Create(verifiedText ?? string.Empty, receivedText ?? string.Empty, oldName, newName));
+            diff = Truncate(UnifiedDiff(verifiedText ?? string.Empty, receivedText ?? string.Empty, oldName, newName));
             if (kind == FileDifferenceKind.Changed && OnlyLineEndingsDiffer(verifiedText!, receivedText!))
             {
                 diff = $"Only line endings differ in {path} (verified: {Describe(verifiedText!)}, received: {Describe(receivedText!)})\n" + diff;
@@ -53,6 +54,27 @@ public sealed record FileDifference(string Path, FileDifferenceKind Kind, bool I
         }
 
         return new FileDifference(path, kind, isBinary, diff);
+    }
+
+    // DiffPlex splits lines at either ending, so where the two sides end their lines differently the
+    // carriage returns are shown (as ␍) to make the change visible.
+    private static string UnifiedDiff(string verified, string received, string oldName, string newName)
+    {
+        if (Describe(verified) != Describe(received))
+        {
+            verified = verified.Replace("\r", "␍", StringComparison.Ordinal);
+            received = received.Replace("\r", "␍", StringComparison.Ordinal);
+        }
+
+        // DiffPlex reads a final line break as the start of one more, empty line: drop it where both
+        // sides end alike, so the diff shows only real lines (a line break added or lost still shows).
+        if (verified.EndsWith('\n') == received.EndsWith('\n') || verified.Length == 0 || received.Length == 0)
+        {
+            verified = verified.EndsWith('\n') ? verified[..^1] : verified;
+            received = received.EndsWith('\n') ? received[..^1] : received;
+        }
+
+        return UnidiffRenderer.GenerateUnidiff(verified, received, oldName, newName, ignoreWhitespace: false, ignoreCase: false, contextLines: 3);
     }
 
     private static bool OnlyLineEndingsDiffer(string a, string b) =>
@@ -84,7 +106,7 @@ public sealed record FileDifference(string Path, FileDifferenceKind Kind, bool I
 }
 
 /// <summary>The result of <see cref="DirectorySnapshot.Compare"/>.</summary>
-public sealed class SnapshotComparison
+internal sealed class SnapshotComparison
 {
     internal SnapshotComparison(IReadOnlyList<FileDifference> differences) => Differences = differences;
 

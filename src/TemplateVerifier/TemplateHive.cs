@@ -12,59 +12,29 @@ namespace TemplateVerifier;
 /// Commands against one hive are serialised: the template engine keeps its cache in the hive and
 /// nothing promises that concurrent <c>dotnet new</c> processes may share it.
 /// </remarks>
-public sealed class TemplateHive : IDisposable, IAsyncDisposable
+public sealed class TemplateHive : IAsyncDisposable
 {
     // Keyed by hive path, so the verification engine (which only knows the path) shares the lock.
     private static readonly ConcurrentDictionary<string, SemaphoreSlim> Locks = new(StringComparer.Ordinal);
 
-    private readonly string _root;
+    private readonly TemporaryDirectory _root = TemporaryDirectory.Create("template-verifier-hive-");
     private int _outputCounter;
     private bool _disposed;
 
-    private TemplateHive(string root, DotnetCommandOptions options)
+    internal TemplateHive()
     {
-        _root = root;
-        Options = options;
-        Location = Path.Combine(root, "hive");
+        Location = Path.Combine(_root.Path, "hive");
         Directory.CreateDirectory(Location);
     }
 
     /// <summary>The hive directory: pass it to <c>--debug:custom-hive</c> or <see cref="TemplateVerifierOptions.SettingsDirectory"/>.</summary>
     public string Location { get; }
 
-    /// <summary>Executable, environment and timeout used for every command run against this hive.</summary>
-    public DotnetCommandOptions Options { get; }
-
-    /// <summary>Creates an empty hive (only the SDK's built-in templates are available).</summary>
-    /// <param name="options">Executable, environment and timeout for the hive's commands.</param>
-    public static TemplateHive CreateEmpty(DotnetCommandOptions? options = null) =>
-        new(CreateTempDirectory("hive"), options ?? DotnetCommandOptions.Default);
-
     /// <summary>Creates a hive and installs <paramref name="templatePackagePath"/> into it.</summary>
     /// <param name="templatePackagePath">A template package (<c>.nupkg</c>) or a template folder.</param>
-    /// <param name="options">Executable, environment and timeout for the hive's commands.</param>
     /// <param name="cancellationToken">Cancels the install.</param>
     /// <exception cref="TemplateVerificationException">The install failed (<see cref="TemplateVerificationErrorCode.InstallFailed"/>).</exception>
-    public static async Task<TemplateHive> CreateAsync(string templatePackagePath, DotnetCommandOptions? options = null, CancellationToken cancellationToken = default)
-    {
-        var hive = CreateEmpty(options);
-        try
-        {
-            await hive.InstallAsync(templatePackagePath, cancellationToken).ConfigureAwait(false);
-            return hive;
-        }
-        catch
-        {
-            await hive.DisposeAsync().ConfigureAwait(false);
-            throw;
-        }
-    }
-
-    /// <summary>Runs <c>dotnet new install &lt;path&gt;</c> against this hive.</summary>
-    /// <param name="templatePackagePath">A template package (<c>.nupkg</c>) or a template folder.</param>
-    /// <param name="cancellationToken">Cancels the install.</param>
-    /// <exception cref="TemplateVerificationException">The install failed (<see cref="TemplateVerificationErrorCode.InstallFailed"/>).</exception>
-    public async Task<DotnetCommandResult> InstallAsync(string templatePackagePath, CancellationToken cancellationToken = default)
+    public static async Task<TemplateHive> CreateAsync(string templatePackagePath, CancellationToken cancellationToken = default)
     {
         ArgumentException.ThrowIfNullOrEmpty(templatePackagePath);
         var fullPath = Path.GetFullPath(templatePackagePath);
@@ -73,22 +43,26 @@ public sealed class TemplateHive : IDisposable, IAsyncDisposable
             throw new TemplateVerificationException($"Template package '{fullPath}' does not exist.", TemplateVerificationErrorCode.InstallFailed);
         }
 
-        var result = await RunDotnetNewAsync(["install", fullPath], _root, cancellationToken).ConfigureAwait(false);
-        EnsureInstalled(result, fullPath);
-        return result;
-    }
-
-    /// <summary>Throws unless an install succeeded and actually installed a template.</summary>
-    internal static void EnsureInstalled(DotnetCommandResult result, string packagePath)
-    {
-        // A folder or package without templates "installs" with exit code 0.
-        var noTemplates = result.StdOut.Contains("No templates were found", StringComparison.OrdinalIgnoreCase);
-        if (!result.Succeeded || noTemplates)
+        var hive = new TemplateHive();
+        try
         {
-            var reason = noTemplates ? "it contains no templates" : "the command failed";
-            throw new TemplateVerificationException(
-                $"Installing template package '{packagePath}' failed: {reason}. {result}",
-                TemplateVerificationErrorCode.InstallFailed);
+            var result = await RunInHiveAsync(hive.Location, ["install", fullPath], hive._root.Path, cancellationToken).ConfigureAwait(false);
+
+            // A folder or package without templates "installs" with exit code 0.
+            var noTemplates = result.StandardOutput.Contains("No templates were found", StringComparison.OrdinalIgnoreCase);
+            if (!result.Succeeded || noTemplates)
+            {
+                var reason = noTemplates ? "it contains no templates" : "the command failed";
+                throw new TemplateVerificationException(
+                    $"Installing template package '{fullPath}' failed: {reason}. {result}", TemplateVerificationErrorCode.InstallFailed);
+            }
+
+            return hive;
+        }
+        catch
+        {
+            await hive.DisposeAsync().ConfigureAwait(false);
+            throw;
         }
     }
 
@@ -105,9 +79,9 @@ public sealed class TemplateHive : IDisposable, IAsyncDisposable
     /// hive's temporary root (outside any repository), deleted when the hive is disposed.</param>
     /// <param name="ensureSuccess">When true (the default), throw if the command failed.</param>
     /// <param name="cancellationToken">Kills <c>dotnet new</c> when cancelled.</param>
-    /// <returns>The result; its <see cref="DotnetCommandResult.WorkingDirectory"/> is the output directory.</returns>
+    /// <returns>The result; its <see cref="ProcessResult.WorkingDirectory"/> is the output directory.</returns>
     /// <exception cref="TemplateVerificationException">The command failed and <paramref name="ensureSuccess"/> is true (<see cref="TemplateVerificationErrorCode.InstantiationFailed"/>).</exception>
-    public async Task<DotnetCommandResult> InstantiateAsync(
+    public async Task<ProcessResult> InstantiateAsync(
         string shortName,
         IEnumerable<string>? args = null,
         string? outputDirectory = null,
@@ -115,10 +89,11 @@ public sealed class TemplateHive : IDisposable, IAsyncDisposable
         CancellationToken cancellationToken = default)
     {
         ArgumentException.ThrowIfNullOrEmpty(shortName);
+        ObjectDisposedException.ThrowIf(_disposed, this);
         var directory = outputDirectory is null ? CreateOutputDirectory() : Path.GetFullPath(outputDirectory);
         Directory.CreateDirectory(directory);
 
-        var result = await RunDotnetNewAsync([shortName, .. args ?? [], "--no-update-check"], directory, cancellationToken).ConfigureAwait(false);
+        var result = await RunInHiveAsync(Location, [shortName, .. args ?? [], "--no-update-check"], directory, cancellationToken).ConfigureAwait(false);
         if (ensureSuccess && !result.Succeeded)
         {
             throw new TemplateVerificationException($"Instantiating template '{shortName}' failed: {result}", TemplateVerificationErrorCode.InstantiationFailed);
@@ -127,34 +102,15 @@ public sealed class TemplateHive : IDisposable, IAsyncDisposable
         return result;
     }
 
-    /// <summary>
-    /// Runs any <c>dotnet new</c> command against this hive (e.g. <c>["list"]</c> or <c>["heroku-web", "--help"]</c>);
-    /// <c>--debug:custom-hive</c> is appended. Does not throw on failure.
-    /// </summary>
-    /// <param name="args">Arguments after <c>dotnet new</c>.</param>
-    /// <param name="workingDirectory">The working directory; the hive's temporary root when null.</param>
-    /// <param name="cancellationToken">Kills the command when cancelled.</param>
-    public async Task<DotnetCommandResult> RunDotnetNewAsync(IEnumerable<string> args, string? workingDirectory = null, CancellationToken cancellationToken = default)
-    {
-        ArgumentNullException.ThrowIfNull(args);
-        ObjectDisposedException.ThrowIf(_disposed, this);
-        return await RunInHiveAsync(Location, args, workingDirectory ?? _root, Options, cancellationToken).ConfigureAwait(false);
-    }
-
     /// <summary>Runs <c>dotnet new &lt;args&gt; --debug:custom-hive &lt;hive&gt;</c>, one command per hive at a time.</summary>
-    internal static async Task<DotnetCommandResult> RunInHiveAsync(
-        string hiveLocation,
-        IEnumerable<string> args,
-        string workingDirectory,
-        DotnetCommandOptions options,
-        CancellationToken cancellationToken)
+    internal static async Task<ProcessResult> RunInHiveAsync(string hiveLocation, IEnumerable<string> args, string workingDirectory, CancellationToken cancellationToken)
     {
         var hive = Path.GetFullPath(hiveLocation);
         var gate = Locks.GetOrAdd(hive, _ => new SemaphoreSlim(1, 1));
         await gate.WaitAsync(cancellationToken).ConfigureAwait(false);
         try
         {
-            return await DotnetCli.RunAsync(["new", .. args, "--debug:custom-hive", hive], workingDirectory, options, cancellationToken).ConfigureAwait(false);
+            return await DotnetCli.RunAsync(["new", .. args, "--debug:custom-hive", hive], workingDirectory, cancellationToken: cancellationToken).ConfigureAwait(false);
         }
         finally
         {
@@ -166,54 +122,21 @@ public sealed class TemplateHive : IDisposable, IAsyncDisposable
     public string CreateOutputDirectory()
     {
         ObjectDisposedException.ThrowIf(_disposed, this);
-        var path = Path.Combine(_root, "output-" + Interlocked.Increment(ref _outputCounter).ToString(System.Globalization.CultureInfo.InvariantCulture));
+        var path = Path.Combine(_root.Path, "output-" + Interlocked.Increment(ref _outputCounter).ToString(System.Globalization.CultureInfo.InvariantCulture));
         Directory.CreateDirectory(path);
         return path;
     }
 
     /// <summary>Deletes the hive and every output directory it created.</summary>
-    public void Dispose()
-    {
-        if (_disposed)
-        {
-            return;
-        }
-
-        _disposed = true;
-        Locks.TryRemove(Location, out _);
-        DeleteDirectory(_root);
-    }
-
-    /// <inheritdoc cref="Dispose"/>
     public ValueTask DisposeAsync()
     {
-        Dispose();
+        if (!_disposed)
+        {
+            _disposed = true;
+            Locks.TryRemove(Location, out _);
+            _root.Dispose();
+        }
+
         return ValueTask.CompletedTask;
-    }
-
-    /// <summary>Creates a uniquely named directory under the system temp directory.</summary>
-    internal static string CreateTempDirectory(string purpose)
-    {
-        var path = Path.Combine(Path.GetTempPath(), $"template-verifier-{purpose}-{Path.GetRandomFileName().Replace(".", string.Empty, StringComparison.Ordinal)}");
-        Directory.CreateDirectory(path);
-        return path;
-    }
-
-    internal static void DeleteDirectory(string path)
-    {
-        // Best effort: a leftover temp directory must not fail a test run.
-        try
-        {
-            if (Directory.Exists(path))
-            {
-                Directory.Delete(path, recursive: true);
-            }
-        }
-        catch (IOException)
-        {
-        }
-        catch (UnauthorizedAccessException)
-        {
-        }
     }
 }

@@ -9,9 +9,6 @@ public enum TemplateVerificationErrorCode
     /// <summary>Something went wrong in the verifier itself (e.g. a command timed out).</summary>
     InternalError = 70,
 
-    /// <summary>The requested output directory exists and is not empty.</summary>
-    WorkingDirectoryExists = 73,
-
     /// <summary><c>dotnet new</c> failed: non-zero exit code or error text in its output.</summary>
     InstantiationFailed = 100,
 

@@ -36,16 +36,16 @@ public sealed class VerificationEngine
     /// The name is Verify's (<c>Verify_&lt;Setting&gt;</c> environment variable convention), which the official
     /// TemplateVerifier builds on, so the same switch keeps working after moving to it.
     /// </summary>
-    public const string AutoVerifyEnvironmentVariable = "Verify_AutoVerify";
+    internal const string AutoVerifyEnvironmentVariable = "Verify_AutoVerify";
 
     /// <summary>Replaces the output directory's path in scrubbed content.</summary>
-    public const string OutputDirectoryToken = "{OutputDirectory}";
+    internal const string OutputDirectoryToken = "{OutputDirectory}";
 
     /// <summary>Replaces the template engine hive's path in scrubbed content.</summary>
-    public const string SettingsDirectoryToken = "{SettingsDirectory}";
+    internal const string SettingsDirectoryToken = "{SettingsDirectory}";
 
     /// <summary>Directory of the std-stream files inside a snapshot (same as the official package).</summary>
-    public const string StandardStreamsDirectory = "std-streams";
+    internal const string StandardStreamsDirectory = "std-streams";
 
     private const string DefaultSnapshotsDirectory = "Snapshots";
 
@@ -70,10 +70,9 @@ public sealed class VerificationEngine
     }
 
     /// <summary>
-    /// Files left out of verification unless <see cref="TemplateVerifierOptions.DisableDefaultVerificationExcludePatterns"/>:
-    /// build output (<c>bin/</c>, <c>obj/</c>) and binaries, as in the official package.
+    /// Files always left out of verification: build output (<c>bin/</c>, <c>obj/</c>), as in the official package.
     /// </summary>
-    public static IReadOnlyList<string> DefaultVerificationExcludePatterns { get; } = ["**/bin/**", "**/obj/**", "*.exe", "*.dll"];
+    internal static IReadOnlyList<string> DefaultVerificationExcludePatterns { get; } = ["**/bin/**", "**/obj/**"];
 
     /// <summary>
     /// Instantiates the template and verifies the result against the snapshot.
@@ -93,62 +92,30 @@ public sealed class VerificationEngine
         var scenarioName = GetScenarioName(options, callerMethod);
         var snapshotsDirectory = ResolveSnapshotsDirectory(options, sourceFile);
 
-        var workingDirectory = PrepareWorkingDirectory(options);
-        var commandOptions = options.ToCommandOptions();
-        var ownedHive = options.SettingsDirectory is null ? TemplateHive.CreateEmpty(commandOptions) : null;
-        var hive = ownedHive?.Location ?? Path.GetFullPath(options.SettingsDirectory!);
-        try
-        {
-            if (options.TemplatePath is not null)
-            {
-                await InstallAsync(options.TemplatePath, hive, commandOptions, cancellationToken).ConfigureAwait(false);
-            }
-
-            var result = await TemplateHive.RunInHiveAsync(hive, BuildInstantiationArgs(options), workingDirectory, commandOptions, cancellationToken).ConfigureAwait(false);
-            _log?.Invoke($"{result.CommandLine} (in {workingDirectory}): exit code {result.ExitCode} after {result.Duration.TotalSeconds:0.0}s");
-            CheckCommandOutcome(options, result);
-
-            var received = CaptureReceived(options, result, hive);
-            Verify(scenarioName, snapshotsDirectory, received);
-        }
-        finally
-        {
-            ownedHive?.Dispose();
-
-            // A directory we made up is always removed (failures are reported through the exception and
-            // the .received directory); a given OutputDirectory is kept, e.g. for inspection.
-            if (options.OutputDirectory is null)
-            {
-                TemplateHive.DeleteDirectory(workingDirectory);
-            }
-        }
+        var hive = Path.GetFullPath(options.SettingsDirectory ?? throw new TemplateVerificationException(
+            "SettingsDirectory is required: the hive the template is installed in (TemplateHive.Location).", TemplateVerificationErrorCode.InvalidOption));
+        using var workingDirectory = TemporaryDirectory.Create("template-verifier-output-");
+        var result = await TemplateHive.RunInHiveAsync(hive, BuildInstantiationArgs(options), workingDirectory.Path, cancellationToken).ConfigureAwait(false);
+        _log?.Invoke($"{result.Command} (in {workingDirectory.Path}): exit code {result.ExitCode} after {result.Duration.TotalSeconds:0.0}s");
+        CheckCommandOutcome(options, result);
+        Verify(scenarioName, snapshotsDirectory, CaptureReceived(options, result, hive));
     }
 
     /// <summary>
     /// The snapshot name for a scenario, as the official package builds it:
-    /// <c>[&lt;callerMethod&gt;.][&lt;TemplateName&gt;].&lt;ScenarioName&gt;&lt;args&gt;</c>, where the arguments
+    /// <c>[&lt;callerMethod&gt;.]&lt;TemplateName&gt;.&lt;ScenarioName&gt;&lt;args&gt;</c>, where the arguments
     /// are joined with <c>#</c> and stripped of characters invalid in file names, and an empty part is <c>_</c>.
     /// For example <c>heroku-web.--database#none</c> (with <see cref="TemplateVerifierOptions.DoNotPrependCallerMethodNameToScenarioName"/>)
     /// or <c>Generates.heroku-web._</c> (caller method <c>Generates</c>, no arguments).
     /// </summary>
     /// <param name="options">The scenario.</param>
     /// <param name="callerMethod">The test method's name, or null.</param>
-    public static string GetScenarioName(TemplateVerifierOptions options, string? callerMethod = null)
+    internal static string GetScenarioName(TemplateVerifierOptions options, string? callerMethod = null)
     {
         ArgumentNullException.ThrowIfNull(options);
-        var prefix = options.DoNotPrependTemplateNameToScenarioName ? string.Empty : options.TemplateName;
         // Stripped like the arguments: top-level statements report "<Main>$", invalid on Windows.
         var caller = RemoveInvalidFileNameChars(callerMethod ?? string.Empty);
-        if (!options.DoNotPrependCallerMethodNameToScenarioName && caller.Length > 0)
-        {
-            prefix = string.IsNullOrEmpty(prefix) ? caller : $"{caller}.{prefix}";
-        }
-
-        if (string.IsNullOrEmpty(prefix))
-        {
-            prefix = "_";
-        }
-
+        var prefix = !options.DoNotPrependCallerMethodNameToScenarioName && caller.Length > 0 ? $"{caller}.{options.TemplateName}" : options.TemplateName;
         var scenario = options.ScenarioName + (options.DoNotAppendTemplateArgsToScenarioName ? null : EncodeArgsAsPath(options.TemplateSpecificArgs));
         if (string.IsNullOrEmpty(scenario))
         {
@@ -220,47 +187,8 @@ public sealed class VerificationEngine
         return Path.GetFullPath(Path.Combine(callerDirectory, directory));
     }
 
-    private static string PrepareWorkingDirectory(TemplateVerifierOptions options)
+    private static void CheckCommandOutcome(TemplateVerifierOptions options, ProcessResult result)
     {
-        if (options.OutputDirectory is null)
-        {
-            return TemplateHive.CreateTempDirectory("output");
-        }
-
-        var directory = Path.GetFullPath(options.OutputDirectory);
-        if (options.EnsureEmptyOutputDirectory && Directory.Exists(directory) && Directory.EnumerateFileSystemEntries(directory).Any())
-        {
-            throw new TemplateVerificationException(
-                $"Output directory '{directory}' is not empty. Use an empty directory or set EnsureEmptyOutputDirectory = false.",
-                TemplateVerificationErrorCode.WorkingDirectoryExists);
-        }
-
-        Directory.CreateDirectory(directory);
-        return directory;
-    }
-
-    private async Task InstallAsync(string templatePath, string hive, DotnetCommandOptions commandOptions, CancellationToken cancellationToken)
-    {
-        var fullPath = Path.GetFullPath(templatePath);
-        var result = await TemplateHive.RunInHiveAsync(hive, ["install", fullPath], hive, commandOptions, cancellationToken).ConfigureAwait(false);
-        _log?.Invoke($"{result.CommandLine}: exit code {result.ExitCode} after {result.Duration.TotalSeconds:0.0}s");
-        TemplateHive.EnsureInstalled(result, fullPath);
-    }
-
-    private static void CheckCommandOutcome(TemplateVerifierOptions options, DotnetCommandResult result)
-    {
-        if (options.IsCommandExpectedToFail)
-        {
-            if (result.Succeeded)
-            {
-                throw new TemplateVerificationException(
-                    $"The command was expected to fail, but it passed: {result}",
-                    TemplateVerificationErrorCode.VerificationFailed);
-            }
-
-            return;
-        }
-
         if (!result.Succeeded)
         {
             var code = result.ExitCode == (int)TemplateVerificationErrorCode.TemplateDoesNotExist
@@ -270,7 +198,7 @@ public sealed class VerificationEngine
         }
 
         // As in the official package: a passing command prints nothing to stderr, unless stderr is itself verified.
-        if (!options.VerifyCommandOutput && !string.IsNullOrWhiteSpace(result.StdErr))
+        if (!options.VerifyCommandOutput && !string.IsNullOrWhiteSpace(result.StandardError))
         {
             throw new TemplateVerificationException(
                 $"Instantiating template '{options.TemplateName}' wrote to standard error: {result}",
@@ -278,11 +206,9 @@ public sealed class VerificationEngine
         }
     }
 
-    private static DirectorySnapshot CaptureReceived(TemplateVerifierOptions options, DotnetCommandResult result, string hive)
+    private static DirectorySnapshot CaptureReceived(TemplateVerifierOptions options, ProcessResult result, string hive)
     {
-        var excludes = (options.DisableDefaultVerificationExcludePatterns ? [] : DefaultVerificationExcludePatterns)
-            .Concat(options.VerificationExcludePatterns ?? []);
-        var received = DirectorySnapshot.FromDirectory(result.WorkingDirectory, options.VerificationIncludePatterns, excludes);
+        var received = DirectorySnapshot.FromDirectory(result.WorkingDirectory, options.VerificationIncludePatterns, DefaultVerificationExcludePatterns);
 
         if (options.VerifyCommandOutput)
         {
@@ -293,36 +219,24 @@ public sealed class VerificationEngine
                     TemplateVerificationErrorCode.InternalError);
             }
 
-            var extension = options.StandardOutputFileExtension ?? ".txt";
             received = received
-                .With($"{StandardStreamsDirectory}/stdout{extension}", Encoding.UTF8.GetBytes(result.StdOut.ReplaceLineEndings("\n")))
-                .With($"{StandardStreamsDirectory}/stderr{extension}", Encoding.UTF8.GetBytes(result.StdErr.ReplaceLineEndings("\n")));
+                .With($"{StandardStreamsDirectory}/stdout.txt", Encoding.UTF8.GetBytes(result.StandardOutput.ReplaceLineEndings("\n")))
+                .With($"{StandardStreamsDirectory}/stderr.txt", Encoding.UTF8.GetBytes(result.StandardError.ReplaceLineEndings("\n")));
         }
 
-        var pathTokens = PathTokens(result.WorkingDirectory, hive);
         var scrubbers = options.CustomScrubbers ?? ScrubbersDefinition.Empty;
-        return received.TransformText((path, text) => scrubbers.Scrub(path, ScrubPaths(text, pathTokens)));
+        return received.TransformText(text => scrubbers.Scrub(ScrubPaths(text, result.WorkingDirectory, hive)));
     }
 
-    private static List<(string Path, string Token)> PathTokens(string outputDirectory, string hive)
+    /// <summary>Replaces the output and hive directories' paths, written with either separator, with their tokens.</summary>
+    internal static string ScrubPaths(string text, string outputDirectory, string hive)
     {
-        var tokens = new List<(string Path, string Token)>();
-        foreach (var (path, token) in new[] { (outputDirectory, OutputDirectoryToken), (hive, SettingsDirectoryToken) })
-        {
-            var trimmed = Path.TrimEndingDirectorySeparator(path);
-            tokens.Add((trimmed, token));
-
-            // Tools may print the same path with the other separator (e.g. on Windows).
-            tokens.Add((trimmed.Replace('\\', '/'), token));
-            tokens.Add((trimmed.Replace('/', '\\'), token));
-        }
-
-        // Longest first, so a path nested in another is replaced before its parent.
-        return [.. tokens.DistinctBy(t => t.Path).OrderByDescending(t => t.Path.Length)];
-    }
-
-    private static string ScrubPaths(string text, List<(string Path, string Token)> tokens)
-    {
+        var tokens = new[] { (outputDirectory, OutputDirectoryToken), (hive, SettingsDirectoryToken) }
+            .Select(pair => (Path: Path.TrimEndingDirectorySeparator(pair.Item1), Token: pair.Item2))
+            .SelectMany(pair => new[] { pair, (pair.Path.Replace('\\', '/'), pair.Token), (pair.Path.Replace('/', '\\'), pair.Token) })
+            .DistinctBy(pair => pair.Item1)
+            // Longest first, so a path nested in another is replaced before its parent.
+            .OrderByDescending(pair => pair.Item1.Length);
         foreach (var (path, token) in tokens)
         {
             text = text.Replace(path, token, StringComparison.Ordinal);
@@ -341,14 +255,14 @@ public sealed class VerificationEngine
 
         if (comparison.AreEqual)
         {
-            TemplateHive.DeleteDirectory(receivedDirectory);
+            TemporaryDirectory.DeleteQuietly(receivedDirectory);
             return;
         }
 
         if (IsAutoVerifyEnabled())
         {
             received.WriteTo(verifiedDirectory);
-            TemplateHive.DeleteDirectory(receivedDirectory);
+            TemporaryDirectory.DeleteQuietly(receivedDirectory);
             _log?.Invoke($"{AutoVerifyEnvironmentVariable} is set: accepted {received.Files.Count} file(s) into {verifiedDirectory}");
             return;
         }

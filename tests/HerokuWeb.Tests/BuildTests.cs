@@ -26,7 +26,7 @@ public sealed class BuildTests(TemplatePackage package, PreparedApps apps, Postg
         var result = await app.TestAsync(environment);
 
         Assert.True(result.ExitCode == 0, result.ToString());
-        Assert.Matches(@"Passed!\s+-\s+Failed:\s+0", result.StdOut);
+        Assert.Matches(@"Passed!\s+-\s+Failed:\s+0", result.StandardOutput);
     }
 
     [Fact]
@@ -38,7 +38,7 @@ public sealed class BuildTests(TemplatePackage package, PreparedApps apps, Postg
         var result = await DotnetCli.RunAsync(["ef", "migrations", "has-pending-model-changes", "--project", $"src/{app.Name}", "--no-build"], app.Directory);
 
         Assert.True(result.ExitCode == 0, result.ToString());
-        Assert.Contains("No changes have been made to the model since the last migration.", result.StdOut, StringComparison.Ordinal);
+        Assert.Contains("No changes have been made to the model since the last migration.", result.StandardOutput, StringComparison.Ordinal);
     }
 
     internal static Scenario Of(string name) => name == "none" ? Scenario.NoDatabase : Scenario.Postgres;

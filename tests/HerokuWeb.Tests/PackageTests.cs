@@ -51,19 +51,13 @@ public sealed class PackageTests(TemplatePackage package)
     public async Task Repository_build_settings_do_not_reach_the_template_built_in_place()
     {
         var project = Path.Combine(Repository.TemplateContent, "src", "HerokuApp.1", "HerokuApp.1.csproj");
-        var preprocessed = Path.Combine(Path.GetTempPath(), $"preprocessed-{Guid.NewGuid():N}.xml");
-        try
-        {
-            (await DotnetCli.RunAsync(["msbuild", project, $"-pp:{preprocessed}"], Repository.Root)).EnsureSuccess();
-            var imports = await File.ReadAllTextAsync(preprocessed);
+        using var directory = TemporaryDirectory.Create("heroku-web-preprocessed-");
+        var preprocessed = Path.Combine(directory.Path, "project.xml");
+        (await DotnetCli.RunAsync(["msbuild", project, $"-pp:{preprocessed}"], Repository.Root)).EnsureSuccess();
+        var imports = await File.ReadAllTextAsync(preprocessed);
 
-            Assert.Contains(Path.Combine(Repository.TemplateContent, "Directory.Build.props"), imports);
-            Assert.DoesNotContain(Path.Combine(Repository.Root, "Directory.Build.props"), imports);
-        }
-        finally
-        {
-            File.Delete(preprocessed);
-        }
+        Assert.Contains(Path.Combine(Repository.TemplateContent, "Directory.Build.props"), imports);
+        Assert.DoesNotContain(Path.Combine(Repository.Root, "Directory.Build.props"), imports);
     }
 
     private List<string> Entries()

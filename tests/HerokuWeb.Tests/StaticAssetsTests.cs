@@ -97,7 +97,7 @@ public sealed partial class StaticAssetsTests(TemplatePackage package, PreparedA
 
         var unchanged = await BuildProjectAsync(app, "-v:d");
 
-        Assert.Contains("Skipping target \"BuildBundles\" because all output files are up-to-date", unchanged.StdOut, StringComparison.Ordinal);
+        Assert.Contains("Skipping target \"BuildBundles\" because all output files are up-to-date", unchanged.StandardOutput, StringComparison.Ordinal);
         Assert.Equal(written, File.GetLastWriteTimeUtc(bundle));
 
         // The control: without it, a bundling step that never runs at all would pass the checks above.
@@ -119,8 +119,8 @@ public sealed partial class StaticAssetsTests(TemplatePackage package, PreparedA
         var build = await DotnetCli.RunAsync(["build", app.SolutionPath], app.Directory);
 
         Assert.NotEqual(0, build.ExitCode);
-        Assert.Matches($@"wwwroot/css/components\.css\({cssLine},\d+\): error BUNDLE001", build.StdOut);
-        Assert.Matches($@"wwwroot/js/forms\.js\({jsLine},\d+\): error BUNDLE001", build.StdOut);
+        Assert.Matches($@"wwwroot/css/components\.css\({cssLine},\d+\): error BUNDLE001", build.StandardOutput);
+        Assert.Matches($@"wwwroot/js/forms\.js\({jsLine},\d+\): error BUNDLE001", build.StandardOutput);
     }
 
     [Fact]
@@ -132,7 +132,7 @@ public sealed partial class StaticAssetsTests(TemplatePackage package, PreparedA
         var build = await DotnetCli.RunAsync(["build", app.SolutionPath], app.Directory);
 
         Assert.NotEqual(0, build.ExitCode);
-        Assert.Contains("error BUNDLE010: Bundle 'bundles/site.css': source file 'wwwroot/css/bsae.css' does not exist.", build.StdOut, StringComparison.Ordinal);
+        Assert.Contains("error BUNDLE010: Bundle 'bundles/site.css': source file 'wwwroot/css/bsae.css' does not exist.", build.StandardOutput, StringComparison.Ordinal);
     }
 
     private async Task<AppProcess> StartAsync(string scenario)
@@ -141,7 +141,7 @@ public sealed partial class StaticAssetsTests(TemplatePackage package, PreparedA
         return await app.ReleaseAndStartWebAsync(await ConfigVars.ProductionAsync(BuildTests.Of(scenario), postgres, "assets"));
     }
 
-    private static async Task<DotnetCommandResult> BuildProjectAsync(GeneratedApp app, params string[] options) =>
+    private static async Task<ProcessResult> BuildProjectAsync(GeneratedApp app, params string[] options) =>
         (await DotnetCli.RunAsync(["build", app.ProjectPath, "--no-restore", .. options], app.Directory)).EnsureSuccess();
 
     private static long SourcesLength(GeneratedApp app, string bundle) =>

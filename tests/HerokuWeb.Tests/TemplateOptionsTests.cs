@@ -12,9 +12,9 @@ public sealed class TemplateOptionsTests(TemplatePackage package)
         var result = await package.Hive.InstantiateAsync(TemplatePackage.ShortName, ["-n", "MyApp", "--database", "mysql"], output, ensureSuccess: false);
 
         Assert.NotEqual(0, result.ExitCode);
-        Assert.Contains("mysql", result.StdErr);
-        Assert.Contains("postgres", result.StdErr);
-        Assert.Contains("none", result.StdErr);
+        Assert.Contains("mysql", result.StandardError);
+        Assert.Contains("postgres", result.StandardError);
+        Assert.Contains("none", result.StandardError);
         Assert.Empty(Directory.EnumerateFileSystemEntries(output));
     }
 

@@ -7,7 +7,7 @@ public sealed class ProcessEnvironmentCollection;
 [Collection(nameof(ProcessEnvironmentCollection))]
 public sealed class AutoVerifyEnvironmentTests(FixtureHive fixture) : IDisposable
 {
-    private readonly TempDirectory _snapshots = new();
+    private readonly TemporaryDirectory _snapshots = TemporaryDirectory.Create("template-verifier-tests-");
 
     public void Dispose() => _snapshots.Dispose();
 
@@ -31,7 +31,7 @@ public sealed class AutoVerifyEnvironmentTests(FixtureHive fixture) : IDisposabl
             Environment.SetEnvironmentVariable("Verify_AutoVerify", previous);
         }
 
-        Assert.True(File.Exists(_snapshots.Combine("verifier-fixture._.verified", "verifier-fixture", "README.md")));
-        Assert.False(Directory.Exists(_snapshots.Combine("verifier-fixture._.received")));
+        Assert.True(File.Exists(Path.Combine(_snapshots.Path, "verifier-fixture._.verified", "verifier-fixture", "README.md")));
+        Assert.False(Directory.Exists(Path.Combine(_snapshots.Path, "verifier-fixture._.received")));
     }
 }

@@ -7,7 +7,7 @@ public class DirectorySnapshotTests
     [Fact]
     public void ReadsNestedFilesAndDotfiles()
     {
-        using var dir = new TempDirectory();
+        using var dir = TemporaryDirectory.Create("template-verifier-tests-");
         Write(dir, "README.md", "readme");
         Write(dir, ".gitignore", "bin/");
         Write(dir, ".config/dotnet-tools.json", "{}");
@@ -20,30 +20,32 @@ public class DirectorySnapshotTests
     }
 
     [Fact]
-    public void DefaultExcludesLeaveOutBuildOutput()
+    public void DefaultExcludesLeaveOutBuildOutputAtAnyDepth()
     {
-        using var dir = new TempDirectory();
+        using var dir = TemporaryDirectory.Create("template-verifier-tests-");
         Write(dir, "app/Program.cs", "class P {}");
         Write(dir, "app/bin/Debug/app.json", "{}");
         Write(dir, "app/obj/project.assets.json", "{}");
-        Write(dir, "tool.exe", "MZ");
+        Write(dir, "bin/tool.dll", "MZ");
+        Write(dir, "binder/notes.txt", "kept");
 
         var snapshot = DirectorySnapshot.FromDirectory(dir.Path, excludePatterns: VerificationEngine.DefaultVerificationExcludePatterns);
 
-        Assert.Equal(["app/Program.cs"], snapshot.Files.Keys);
+        Assert.Equal(["app/Program.cs", "binder/notes.txt"], snapshot.Files.Keys);
     }
 
     [Fact]
-    public void IncludePatternsSelectFiles()
+    public void IncludePatternsAreCaseSensitiveGlobs()
     {
-        using var dir = new TempDirectory();
+        using var dir = TemporaryDirectory.Create("template-verifier-tests-");
         Write(dir, "a.md", "a");
         Write(dir, "docs/b.md", "b");
+        Write(dir, "docs/deep/C.MD", "c");
         Write(dir, "c.cs", "c");
 
-        var snapshot = DirectorySnapshot.FromDirectory(dir.Path, includePatterns: ["*.md"]);
-
-        Assert.Equal(["a.md", "docs/b.md"], snapshot.Files.Keys);
+        Assert.Equal(["a.md", "docs/b.md"], DirectorySnapshot.FromDirectory(dir.Path, includePatterns: ["**/*.md"]).Files.Keys);
+        Assert.Equal(["a.md"], DirectorySnapshot.FromDirectory(dir.Path, includePatterns: ["*.md"]).Files.Keys); // '*' stays within a directory
+        Assert.Equal(["docs/b.md"], DirectorySnapshot.FromDirectory(dir.Path, includePatterns: ["docs/*.md"]).Files.Keys);
     }
 
     [Fact]
@@ -70,9 +72,9 @@ public class DirectorySnapshotTests
         Assert.Contains("  + added.txt\n", report, StringComparison.Ordinal);
         Assert.Contains("  - removed.txt\n", report, StringComparison.Ordinal);
         Assert.Contains("  ~ changed.txt\n", report, StringComparison.Ordinal);
-        Assert.Contains("--- verified/changed.txt\n+++ received/changed.txt\n@@ -1 +1 @@\n-old\n+new\n", report, StringComparison.Ordinal);
-        Assert.Contains("--- /dev/null\n+++ received/added.txt\n@@ -0,0 +1 @@\n+fresh\n", report, StringComparison.Ordinal);
-        Assert.Contains("--- verified/removed.txt\n+++ /dev/null\n@@ -1 +0,0 @@\n-gone\n", report, StringComparison.Ordinal);
+        Assert.Contains("--- verified/changed.txt\n+++ received/changed.txt\n@@ -1,1 +1,1 @@\n-old\n+new\n", report, StringComparison.Ordinal);
+        Assert.Contains("--- /dev/null\n+++ received/added.txt\n@@ -1,0 +1,1 @@\n+fresh\n", report, StringComparison.Ordinal);
+        Assert.Contains("--- verified/removed.txt\n+++ /dev/null\n@@ -1,1 +1,0 @@\n-gone\n", report, StringComparison.Ordinal);
         Assert.DoesNotContain("same.txt", report, StringComparison.Ordinal);
     }
 
@@ -131,26 +133,26 @@ public class DirectorySnapshotTests
     [Fact]
     public void WriteToReplacesTheDirectoryContents()
     {
-        using var dir = new TempDirectory();
+        using var dir = TemporaryDirectory.Create("template-verifier-tests-");
         Write(dir, "target/stale.txt", "old");
         Write(dir, "target/keep/a.txt", "old a");
 
-        Snapshot(("keep/a.txt", "new a"), (".env", "X=1")).WriteTo(dir.Combine("target"));
+        Snapshot(("keep/a.txt", "new a"), (".env", "X=1")).WriteTo(Path.Combine(dir.Path, "target"));
 
-        var written = DirectorySnapshot.FromDirectory(dir.Combine("target"));
+        var written = DirectorySnapshot.FromDirectory(Path.Combine(dir.Path, "target"));
         Assert.Equal([".env", "keep/a.txt"], written.Files.Keys);
-        Assert.Equal("new a", File.ReadAllText(dir.Combine("target", "keep", "a.txt")));
+        Assert.Equal("new a", File.ReadAllText(Path.Combine(dir.Path, "target", "keep", "a.txt")));
     }
 
     [Fact]
     public void WriteToPreservesExactBytes()
     {
-        using var dir = new TempDirectory();
+        using var dir = TemporaryDirectory.Create("template-verifier-tests-");
         byte[] content = [0xEF, 0xBB, 0xBF, (byte)'a', (byte)'\r', (byte)'\n', 0x00, 0xFF];
 
         new DirectorySnapshot([new("f.bin", content)]).WriteTo(dir.Path);
 
-        Assert.Equal(content, File.ReadAllBytes(dir.Combine("f.bin")));
+        Assert.Equal(content, File.ReadAllBytes(Path.Combine(dir.Path, "f.bin")));
     }
 
     [Theory]
@@ -173,7 +175,7 @@ public class DirectorySnapshotTests
     {
         var snapshot = new DirectorySnapshot([new("a.txt", "secret"u8.ToArray()), new("b.bin", new byte[] { 0, (byte)'s' })]);
 
-        var scrubbed = snapshot.TransformText((_, text) => text.Replace("secret", "***", StringComparison.Ordinal));
+        var scrubbed = snapshot.TransformText(text => text.Replace("secret", "***", StringComparison.Ordinal));
 
         Assert.Equal("***", Encoding.UTF8.GetString(scrubbed.Files["a.txt"]));
         Assert.Equal(new byte[] { 0, (byte)'s' }, scrubbed.Files["b.bin"]);
@@ -182,9 +184,9 @@ public class DirectorySnapshotTests
     private static DirectorySnapshot Snapshot(params (string Path, string Content)[] files) =>
         new(files.Select(f => new KeyValuePair<string, byte[]>(f.Path, Encoding.UTF8.GetBytes(f.Content))));
 
-    private static void Write(TempDirectory dir, string relativePath, string content)
+    private static void Write(TemporaryDirectory dir, string relativePath, string content)
     {
-        var path = dir.Combine(relativePath.Split('/'));
+        var path = Path.Combine([dir.Path, .. relativePath.Split('/')]);
         Directory.CreateDirectory(Path.GetDirectoryName(path)!);
         File.WriteAllText(path, content);
     }

@@ -44,16 +44,6 @@ public class ScenarioNameTests
             }));
 
     [Fact]
-    public void EverythingLeftOutGivesUnderscores() =>
-        Assert.Equal(
-            "_._",
-            VerificationEngine.GetScenarioName(new TemplateVerifierOptions("heroku-web")
-            {
-                DoNotPrependTemplateNameToScenarioName = true,
-                DoNotAppendTemplateArgsToScenarioName = true,
-            }));
-
-    [Fact]
     public void TopLevelProgramCallerNameIsMadeFileSafe() =>
         Assert.Equal("Main$.heroku-web._", VerificationEngine.GetScenarioName(new TemplateVerifierOptions("heroku-web"), "<Main>$"));
 

@@ -1,4 +1,3 @@
-using System.Text;
 using System.Text.RegularExpressions;
 
 namespace TemplateVerifier.Tests;
@@ -6,61 +5,35 @@ namespace TemplateVerifier.Tests;
 public class ScrubbersDefinitionTests
 {
     [Fact]
-    public void RunsByPathThenByExtensionThenGeneralScrubbers()
+    public void RegexScrubbersReplaceEveryMatchInOrder()
     {
         var scrubbers = ScrubbersDefinition.Empty
-            .AddScrubber(sb => sb.Append("|general"))
-            .AddScrubber(sb => sb.Append("|env"), "env")
-            .AddScrubber((path, sb) => sb.Append("|path:" + path));
+            .AddScrubber(new Regex("(?m)^(SECRET_KEY=).*$"), "$1{scrubbed}")
+            .AddScrubber(new Regex("\\{scrubbed\\}"), "<secret>");
 
-        Assert.Equal("x|path:app/.env|env|general", scrubbers.Scrub("app/.env", "x"));
-        Assert.Equal("x|path:app/a.txt|general", scrubbers.Scrub("app/a.txt", "x"));
-    }
-
-    [Fact]
-    public void ExtensionMayBeGivenWithADot()
-    {
-        var scrubbers = ScrubbersDefinition.Empty.AddScrubber(sb => sb.Replace("a", "b"), ".json");
-
-        Assert.Equal("b", scrubbers.Scrub("x/appsettings.json", "a"));
-        Assert.Equal("a", scrubbers.Scrub("x/a.txt", "a"));
+        Assert.Equal(
+            "PORT=5000\nSECRET_KEY=<secret>\nSECRET_KEY=<secret>\n",
+            scrubbers.Scrub("PORT=5000\nSECRET_KEY=3f9a8c\nSECRET_KEY=abc\n"));
     }
 
     [Fact]
     public void AddScrubberReturnsANewDefinition()
     {
-        var one = ScrubbersDefinition.Empty.AddScrubber(sb => sb.Append('!'));
+        var one = ScrubbersDefinition.Empty.AddScrubber(new Regex("x"), "y");
 
-        Assert.Equal("x", ScrubbersDefinition.Empty.Scrub("a.txt", "x"));
-        Assert.Equal("x!", one.Scrub("a.txt", "x"));
+        Assert.Equal("x", ScrubbersDefinition.Empty.Scrub("x"));
+        Assert.Equal("y", one.Scrub("x"));
     }
 
     [Fact]
-    public void RegexScrubberReplacesEveryMatch()
+    public void OutputAndHivePathsAreScrubbedWithEitherSeparatorNestedOnesFirst()
     {
-        var scrubbers = ScrubbersDefinition.Empty.AddScrubber(new Regex("(?m)^(SECRET_KEY=).*$"), "$1{scrubbed}", "env");
+        var scrubbed = VerificationEngine.ScrubPaths(
+            "Restoring /tmp/out/app/App.csproj in /tmp/out with --debug:custom-hive /tmp/out/hive/ (\\tmp\\out\\x)",
+            "/tmp/out/",
+            "/tmp/out/hive");
 
-        Assert.Equal(
-            "PORT=5000\nSECRET_KEY={scrubbed}\nSECRET_KEY={scrubbed}\n",
-            scrubbers.Scrub(".env", "PORT=5000\nSECRET_KEY=3f9a8c\nSECRET_KEY=abc\n"));
-    }
-
-    [Fact]
-    public void ConstructorTakesAFirstScrubber()
-    {
-        var scrubbers = new ScrubbersDefinition(sb => sb.Replace("2024", "YEAR"), "md");
-
-        Assert.Equal("YEAR", scrubbers.Scrub("README.md", "2024"));
-    }
-
-    [Fact]
-    public void OptionsEnvironmentMergesWithLaterValuesWinning()
-    {
-        var options = new TemplateVerifierOptions("t")
-            .WithEnvironmentVariable("A", "1")
-            .WithCustomEnvironment(new Dictionary<string, string> { ["A"] = "2", ["B"] = "3" });
-
-        Assert.Equal(new Dictionary<string, string> { ["A"] = "2", ["B"] = "3" }, options.Environment);
+        Assert.Equal("Restoring {OutputDirectory}/app/App.csproj in {OutputDirectory} with --debug:custom-hive {SettingsDirectory}/ ({OutputDirectory}\\x)", scrubbed);
     }
 
     [Theory]

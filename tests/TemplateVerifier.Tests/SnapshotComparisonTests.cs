@@ -8,7 +8,7 @@ public sealed class SnapshotComparisonTests(FixtureHive fixture) : IDisposable
     private static readonly SemaphoreSlim BaselineLock = new(1, 1);
     private static DirectorySnapshot? s_baseline;
 
-    private readonly TempDirectory _snapshots = new();
+    private readonly TemporaryDirectory _snapshots = TemporaryDirectory.Create("template-verifier-tests-");
 
     public void Dispose() => _snapshots.Dispose();
 
@@ -71,7 +71,7 @@ public sealed class SnapshotComparisonTests(FixtureHive fixture) : IDisposable
 
         Assert.Contains("Added (generated, not in verified):\n  + verifier-fixture/.gitignore\n", error.Message, StringComparison.Ordinal);
         Assert.Contains("Removed (in verified, no longer generated):\n  - verifier-fixture/Removed.cs\n", error.Message, StringComparison.Ordinal);
-        Assert.Contains("+++ /dev/null\n@@ -1 +0,0 @@\n-class Removed {}\n", error.Message, StringComparison.Ordinal);
+        Assert.Contains("+++ /dev/null\n@@ -1,1 +1,0 @@\n-class Removed {}\n", error.Message, StringComparison.Ordinal);
     }
 
     [Fact]
@@ -109,7 +109,7 @@ public sealed class SnapshotComparisonTests(FixtureHive fixture) : IDisposable
         {
             if (s_baseline is null)
             {
-                using var scratch = new TempDirectory();
+                using var scratch = TemporaryDirectory.Create("template-verifier-tests-");
                 var options = Options();
                 await Fixture.AcceptingEngine.Execute(
                     new TemplateVerifierOptions(options.TemplateName)
@@ -119,7 +119,7 @@ public sealed class SnapshotComparisonTests(FixtureHive fixture) : IDisposable
                         DoNotPrependCallerMethodNameToScenarioName = true,
                     }.WithCustomScrubbers(options.CustomScrubbers!),
                     TestContext.Current.CancellationToken);
-                s_baseline = DirectorySnapshot.FromDirectory(scratch.Combine("verifier-fixture._.verified"));
+                s_baseline = DirectorySnapshot.FromDirectory(Path.Combine(scratch.Path, "verifier-fixture._.verified"));
             }
         }
         finally
@@ -139,7 +139,7 @@ public sealed class SnapshotComparisonTests(FixtureHive fixture) : IDisposable
             DoNotPrependCallerMethodNameToScenarioName = true,
         }.WithCustomScrubbers(scrubbers ?? Fixture.SecretScrubber);
 
-    private string VerifiedDirectory() => _snapshots.Combine("verifier-fixture._.verified");
+    private string VerifiedDirectory() => Path.Combine(_snapshots.Path, "verifier-fixture._.verified");
 
-    private string ReceivedDirectory() => _snapshots.Combine("verifier-fixture._.received");
+    private string ReceivedDirectory() => Path.Combine(_snapshots.Path, "verifier-fixture._.received");
 }

@@ -1,16 +1,15 @@
 namespace TemplateVerifier.Tests;
 
-/// <summary>The lower-level pieces the integration tests use directly: hive, instantiation, dotnet runner.</summary>
+/// <summary>The hive the integration tests install the pack into, and instantiation from it.</summary>
 public sealed class TemplateHiveTests(FixtureHive fixture)
 {
     [Fact]
     public async Task InstalledTemplateIsListedInTheHiveOnly()
     {
-        var list = await fixture.Hive.RunDotnetNewAsync(["list", Fixture.ShortName], cancellationToken: TestContext.Current.CancellationToken);
+        var list = await DotnetCli.RunAsync(["new", "list", Fixture.ShortName, "--debug:custom-hive", fixture.Hive.Location], cancellationToken: TestContext.Current.CancellationToken);
 
         Assert.True(list.Succeeded, list.ToString());
-        Assert.Contains("TemplateVerifier test fixture", list.StdOut, StringComparison.Ordinal);
-        Assert.Contains("--debug:custom-hive", list.Arguments);
+        Assert.Contains("TemplateVerifier test fixture", list.StandardOutput, StringComparison.Ordinal);
         Assert.True(File.Exists(Path.Combine(fixture.Hive.Location, "packages.json")));
 
         // The user's own hive never hears of the fixture.
@@ -28,14 +27,14 @@ public sealed class TemplateHiveTests(FixtureHive fixture)
         Assert.StartsWith(Path.GetDirectoryName(fixture.Hive.Location)!, result.WorkingDirectory, StringComparison.Ordinal);
         Assert.Equal("# MyApp\n\nHello from MyApp.\n", File.ReadAllText(Path.Combine(result.WorkingDirectory, "README.md")));
         Assert.True(File.Exists(Path.Combine(result.WorkingDirectory, ".env")));
-        Assert.Contains("--no-update-check", result.Arguments);
+        Assert.EndsWith($"--no-update-check --debug:custom-hive {fixture.Hive.Location}", result.Command, StringComparison.Ordinal);
     }
 
     [Fact]
     public async Task InstantiatesIntoAGivenDirectory()
     {
-        using var dir = new TempDirectory();
-        var output = dir.Combine("app");
+        using var dir = TemporaryDirectory.Create("template-verifier-tests-");
+        var output = Path.Combine(dir.Path, "app");
 
         var result = await fixture.Hive.InstantiateAsync(Fixture.ShortName, ["--greeting", "Hey there"], output, cancellationToken: TestContext.Current.CancellationToken);
 
@@ -57,7 +56,7 @@ public sealed class TemplateHiveTests(FixtureHive fixture)
     [Fact]
     public async Task DisposeDeletesTheHiveAndItsOutputs()
     {
-        var hive = TemplateHive.CreateEmpty();
+        var hive = new TemplateHive();
         var output = hive.CreateOutputDirectory();
         File.WriteAllText(Path.Combine(hive.Location, "marker.txt"), "x");
 
@@ -72,7 +71,7 @@ public sealed class TemplateHiveTests(FixtureHive fixture)
     public async Task MissingPackageFailsBeforeRunningAnything()
     {
         var error = await Assert.ThrowsAsync<TemplateVerificationException>(
-            () => fixture.Hive.InstallAsync(Path.Combine(Path.GetTempPath(), Guid.NewGuid().ToString("N") + ".nupkg"), TestContext.Current.CancellationToken));
+            () => TemplateHive.CreateAsync(Path.Combine(Path.GetTempPath(), Guid.NewGuid().ToString("N") + ".nupkg"), TestContext.Current.CancellationToken));
 
         Assert.Equal(TemplateVerificationErrorCode.InstallFailed, error.TemplateVerificationErrorCode);
     }
@@ -81,10 +80,9 @@ public sealed class TemplateHiveTests(FixtureHive fixture)
     public async Task FolderWithoutTemplatesFailsToInstall()
     {
         // dotnet new install exits with 0 here; the hive must still notice nothing was installed.
-        using var empty = new TempDirectory();
-        using var hive = TemplateHive.CreateEmpty();
+        using var empty = TemporaryDirectory.Create("template-verifier-tests-");
 
-        var error = await Assert.ThrowsAsync<TemplateVerificationException>(() => hive.InstallAsync(empty.Path, TestContext.Current.CancellationToken));
+        var error = await Assert.ThrowsAsync<TemplateVerificationException>(() => TemplateHive.CreateAsync(empty.Path, TestContext.Current.CancellationToken));
 
         Assert.Equal(TemplateVerificationErrorCode.InstallFailed, error.TemplateVerificationErrorCode);
         Assert.Contains("contains no templates", error.Message, StringComparison.Ordinal);

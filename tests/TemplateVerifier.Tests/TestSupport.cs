@@ -19,7 +19,7 @@ internal static class Fixture
 
     /// <summary>The fixture's .env gets a random GUID secret on every instantiation.</summary>
     public static ScrubbersDefinition SecretScrubber { get; } =
-        ScrubbersDefinition.Empty.AddScrubber(new Regex("(?m)^(SECRET_KEY=).*$"), "$1{scrubbed}", "env");
+        ScrubbersDefinition.Empty.AddScrubber(new Regex("(?m)^(SECRET_KEY=).*$"), "$1{scrubbed}");
 
     /// <summary>Engine that ignores the real environment, so a developer's Verify_AutoVerify can't change outcomes.</summary>
     public static VerificationEngine Engine { get; } = new(log: null, getEnvironmentVariable: _ => null);
@@ -40,26 +40,4 @@ public sealed class FixtureHive : IAsyncLifetime
         Hive = await TemplateHive.CreateAsync(Fixture.TemplateDirectory, cancellationToken: TestContext.Current.CancellationToken);
 
     public async ValueTask DisposeAsync() => await Hive.DisposeAsync();
-}
-
-/// <summary>A temporary directory deleted on dispose.</summary>
-internal sealed class TempDirectory : IDisposable
-{
-    public TempDirectory()
-    {
-        Path = System.IO.Path.Combine(System.IO.Path.GetTempPath(), "template-verifier-tests-" + Guid.NewGuid().ToString("N"));
-        Directory.CreateDirectory(Path);
-    }
-
-    public string Path { get; }
-
-    public string Combine(params string[] parts) => System.IO.Path.Combine([Path, .. parts]);
-
-    public void Dispose()
-    {
-        if (Directory.Exists(Path))
-        {
-            Directory.Delete(Path, recursive: true);
-        }
-    }
 }

@@ -1,6 +1,5 @@
 using System.Globalization;
 using System.Runtime.InteropServices;
-using TemplateVerifier;
 
 namespace HerokuWeb.Tests.Infrastructure;
 
@@ -40,29 +39,19 @@ public sealed class GeneratedApp
     }
 
     /// <summary>Builds the whole solution with every warning, MSBuild's included, as an error.</summary>
-    public async Task<DotnetCommandResult> BuildAsync() =>
+    public async Task<ProcessResult> BuildAsync() =>
         (await DotnetAsync(["build", SolutionPath, "-warnaserror"])).EnsureSuccess();
 
     /// <summary>Runs the app's own test project, already built by <see cref="BuildAsync"/>.</summary>
-    public Task<DotnetCommandResult> TestAsync(IReadOnlyDictionary<string, string?> environment) =>
+    public Task<ProcessResult> TestAsync(IReadOnlyDictionary<string, string?> environment) =>
         DotnetAsync(["test", SolutionPath, "--no-build"], environment);
 
     /// <summary>Exactly the build command of Heroku's .NET buildpack, in a fresh artifacts directory.</summary>
-    public async Task<DotnetCommandResult> PublishAsync()
+    public async Task<ProcessResult> PublishAsync()
     {
-        var artifacts = Path.Combine(Path.GetTempPath(), "heroku-web-build-artifacts-" + Guid.NewGuid().ToString("N"));
-        try
-        {
-            return (await DotnetAsync(["publish", SolutionPath, "--runtime", "linux-x64", "-p:PublishDir=bin/publish", "--artifacts-path", artifacts]))
-                .EnsureSuccess();
-        }
-        finally
-        {
-            if (System.IO.Directory.Exists(artifacts))
-            {
-                System.IO.Directory.Delete(artifacts, recursive: true);
-            }
-        }
+        using var artifacts = TemporaryDirectory.Create("heroku-web-build-artifacts-");
+        return (await DotnetAsync(["publish", SolutionPath, "--runtime", "linux-x64", "-p:PublishDir=bin/publish", "--artifacts-path", artifacts.Path]))
+            .EnsureSuccess();
     }
 
     /// <summary>Runs a Procfile process to completion (the release phase, or a web process expected to refuse to start).</summary>
@@ -102,7 +91,7 @@ public sealed class GeneratedApp
     {
         var port = Ports.Free();
         var environment = new Dictionary<string, string> { ["PORT"] = port.ToString(CultureInfo.InvariantCulture) };
-        // `dotnet test` points these at its own SDK; a developer's shell has none of them (empty removes them).
+        // `dotnet test` points these at its own SDK; a developer's shell has none of them (an empty value removes a variable).
         foreach (var variable in DotnetCli.InheritedMSBuildVariables)
         {
             environment[variable] = "";
@@ -131,7 +120,7 @@ public sealed class GeneratedApp
     }
 
     /// <summary>Runs a dotnet command in the app's root, as a developer would.</summary>
-    public Task<DotnetCommandResult> DotnetAsync(string[] arguments, IReadOnlyDictionary<string, string?>? environment = null) =>
+    public Task<ProcessResult> DotnetAsync(string[] arguments, IReadOnlyDictionary<string, string?>? environment = null) =>
         DotnetCli.RunAsync(arguments, Directory, new DotnetCommandOptions { Timeout = BuildTimeout, Environment = environment });
 
     private static async Task<AppProcess> WaitUntilHealthyAsync(AppProcess app)

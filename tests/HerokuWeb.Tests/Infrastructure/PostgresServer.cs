@@ -24,7 +24,7 @@ public sealed class PostgresServer : IAsyncDisposable
     private readonly bool _forceThrowaway;
     private Task? _started;
     private NpgsqlConnectionStringBuilder _admin = new();
-    private string? _directory;
+    private TemporaryDirectory? _directory;
     private string? _binaries;
 
     public PostgresServer()
@@ -131,7 +131,7 @@ public sealed class PostgresServer : IAsyncDisposable
         }
 
         await RunAsServerUserAsync(Path.Combine(_binaries!, "pg_ctl"), ["stop", "-m", "immediate", "-D", DataDirectory], check: false);
-        Directory.Delete(_directory, recursive: true);
+        _directory.Dispose();
     }
 
     // One start for every caller, however many tests ask at once; a failed start fails each of them the same way.
@@ -161,15 +161,16 @@ public sealed class PostgresServer : IAsyncDisposable
         }
 
         _binaries = FindBinaries() ?? throw new InvalidOperationException($"PostgreSQL's initdb and pg_ctl were not found. {InstallHint}");
-        _directory = Directory.CreateTempSubdirectory("heroku-web-tests-pg-").FullName;
+        _directory = TemporaryDirectory.Create("heroku-web-tests-pg-");
+        var directory = _directory.Path;
         var port = Ports.Free();
         if (IsRoot)
         {
-            (await ProcessRunner.RunAsync("chown", ["postgres", _directory], _directory)).EnsureSuccess();
+            (await ProcessRunner.RunAsync("chown", ["postgres", directory], directory)).EnsureSuccess();
         }
         // Passwords required, as on Heroku Postgres, so a wrong one is refused.
         var password = Convert.ToHexString(System.Security.Cryptography.RandomNumberGenerator.GetBytes(16));
-        var passwordFile = Path.Combine(_directory, "password");
+        var passwordFile = Path.Combine(directory, "password");
         await File.WriteAllTextAsync(passwordFile, password);
         await RunAsServerUserAsync(Path.Combine(_binaries, "initdb"),
             ["-D", DataDirectory, "-U", "postgres", "-A", "scram-sha-256", "--pwfile", passwordFile, "-E", "UTF8", "--no-sync"]);
@@ -186,12 +187,12 @@ public sealed class PostgresServer : IAsyncDisposable
         };
         await RunAsServerUserAsync(Path.Combine(_binaries, "pg_ctl"),
         [
-            "start", "-w", "-D", DataDirectory, "-l", Path.Combine(_directory, "server.log"),
-            "-o", $"-p {port} -k {_directory} -c listen_addresses=127.0.0.1 -c fsync=off -c synchronous_commit=off -c full_page_writes=off -c max_connections=200",
+            "start", "-w", "-D", DataDirectory, "-l", Path.Combine(directory, "server.log"),
+            "-o", $"-p {port} -k {directory} -c listen_addresses=127.0.0.1 -c fsync=off -c synchronous_commit=off -c full_page_writes=off -c max_connections=200",
         ]);
     }
 
-    private string DataDirectory => Path.Combine(_directory!, "data");
+    private string DataDirectory => Path.Combine(_directory!.Path, "data");
 
     private void RequireThrowaway()
     {
@@ -207,8 +208,8 @@ public sealed class PostgresServer : IAsyncDisposable
     private async Task RunAsServerUserAsync(string program, string[] arguments, bool check = true)
     {
         var result = IsRoot
-            ? await ProcessRunner.RunAsync("runuser", ["-u", "postgres", "--", program, .. arguments], _directory!)
-            : await ProcessRunner.RunAsync(program, arguments, _directory!);
+            ? await ProcessRunner.RunAsync("runuser", ["-u", "postgres", "--", program, .. arguments], _directory!.Path)
+            : await ProcessRunner.RunAsync(program, arguments, _directory!.Path);
         if (check)
         {
             result.EnsureSuccess();

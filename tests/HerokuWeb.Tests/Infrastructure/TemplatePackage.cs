@@ -1,5 +1,3 @@
-using TemplateVerifier;
-
 namespace HerokuWeb.Tests.Infrastructure;
 
 /// <summary>
@@ -10,7 +8,7 @@ public sealed class TemplatePackage : IAsyncLifetime
 {
     public const string ShortName = "heroku-web";
 
-    private readonly string _output = Directory.CreateTempSubdirectory("heroku-web-pack-").FullName;
+    private readonly TemporaryDirectory _output = TemporaryDirectory.Create("heroku-web-pack-");
 
     public string PackagePath { get; private set; } = "";
 
@@ -20,9 +18,9 @@ public sealed class TemplatePackage : IAsyncLifetime
 
     public async ValueTask InitializeAsync()
     {
-        (await DotnetCli.RunAsync(["pack", Path.Combine(Repository.Root, "Template.Pack.csproj"), "-o", _output], Repository.Root))
+        (await DotnetCli.RunAsync(["pack", Path.Combine(Repository.Root, "Template.Pack.csproj"), "-o", _output.Path], Repository.Root))
             .EnsureSuccess();
-        PackagePath = Directory.GetFiles(_output, "*.nupkg").Single();
+        PackagePath = Directory.GetFiles(_output.Path, "*.nupkg").Single();
         _hive = await TemplateHive.CreateAsync(PackagePath);
     }
 
@@ -33,6 +31,6 @@ public sealed class TemplatePackage : IAsyncLifetime
         {
             await _hive.DisposeAsync();
         }
-        Directory.Delete(_output, recursive: true);
+        _output.Dispose();
     }
 }

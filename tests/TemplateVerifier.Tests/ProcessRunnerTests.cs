@@ -1,6 +1,7 @@
 namespace TemplateVerifier.Tests;
 
-public class DotnetCliTests
+/// <summary>The one process runner, and <c>dotnet</c> run through it, with real processes.</summary>
+public class ProcessRunnerTests
 {
     [Fact]
     public async Task RunsTheRealDotnet()
@@ -8,7 +9,7 @@ public class DotnetCliTests
         var result = await DotnetCli.RunAsync(["--version"], cancellationToken: TestContext.Current.CancellationToken);
 
         Assert.True(result.Succeeded, result.ToString());
-        Assert.Matches(@"^\d+\.\d+\.\d+", result.StdOut);
+        Assert.Matches(@"^\d+\.\d+\.\d+", result.StandardOutput);
     }
 
     [Fact]
@@ -16,7 +17,7 @@ public class DotnetCliTests
     {
         var result = await RunTool("/usr/bin/printf", ["%s|", "a b", "\"quoted\"", "$HOME", ""]);
 
-        Assert.Equal("a b|\"quoted\"|$HOME||", result.StdOut);
+        Assert.Equal("a b|\"quoted\"|$HOME||", result.StandardOutput);
     }
 
     [Fact]
@@ -29,8 +30,9 @@ public class DotnetCliTests
         };
 
         var result = await DotnetCli.RunAsync([], options: options, cancellationToken: TestContext.Current.CancellationToken);
-        var variables = result.StdOut.Split('\n', StringSplitOptions.RemoveEmptyEntries);
+        var variables = result.StandardOutput.Split('\n', StringSplitOptions.RemoveEmptyEntries);
 
+        Assert.DoesNotContain(variables, v => v.StartsWith("HOME_REMOVED=", StringComparison.Ordinal));
         Assert.Contains("DOTNET_CLI_TELEMETRY_OPTOUT=1", variables);
         Assert.Contains("DOTNET_NOLOGO=1", variables);
         Assert.Contains("DOTNET_SKIP_FIRST_TIME_EXPERIENCE=1", variables);
@@ -44,9 +46,10 @@ public class DotnetCliTests
         var result = await RunTool("/bin/sh", ["-c", "echo out; echo 'error: boom' >&2; exit 3"]);
 
         Assert.Equal(3, result.ExitCode);
-        Assert.Equal("out\n", result.StdOut);
-        Assert.Equal("error: boom\n", result.StdErr);
-        var error = Assert.Throws<DotnetCommandException>(() => result.EnsureSuccess());
+        Assert.Equal("out\n", result.StandardOutput);
+        Assert.Equal("error: boom\n", result.StandardError);
+        Assert.Equal("out\nerror: boom\n", result.Output);
+        var error = Assert.Throws<ProcessFailedException>(() => result.EnsureSuccess());
         Assert.Contains("Exit code: 3", error.Message, StringComparison.Ordinal);
         Assert.Contains("error: boom", error.Message, StringComparison.Ordinal);
         Assert.Same(result, error.Result);
@@ -58,7 +61,7 @@ public class DotnetCliTests
         var result = await RunTool("/bin/cat", []);
 
         Assert.Equal(0, result.ExitCode);
-        Assert.Equal(string.Empty, result.StdOut);
+        Assert.Equal(string.Empty, result.StandardOutput);
     }
 
     [Fact]
@@ -87,7 +90,42 @@ public class DotnetCliTests
         Assert.True(DateTime.UtcNow - started < TimeSpan.FromSeconds(5));
     }
 
-    private static Task<DotnetCommandResult> RunTool(string tool, string[] args)
+    [Fact]
+    public async Task ACleanEnvironmentHasOnlyTheGivenVariablesAndEmptyRemovesOne()
+    {
+        SkipUnlessExists("/usr/bin/env");
+        var environment = new Dictionary<string, string> { ["ONLY"] = "this", ["EMPTY"] = "" };
+
+        var result = (await ProcessRunner.RunAsync("/usr/bin/env", [], "/", environment, clean: true, cancellationToken: TestContext.Current.CancellationToken)).EnsureSuccess();
+
+        Assert.Equal("ONLY=this\n", result.StandardOutput);
+    }
+
+    [Fact]
+    public async Task AnInheritedVariableIsRemovedByAnEmptyValue()
+    {
+        SkipUnlessExists("/usr/bin/env");
+        var environment = new Dictionary<string, string> { ["PATH"] = "", ["ADDED"] = "1" };
+
+        var result = (await ProcessRunner.RunAsync("/usr/bin/env", [], "/", environment, cancellationToken: TestContext.Current.CancellationToken)).EnsureSuccess();
+        var variables = result.StandardOutput.Split('\n', StringSplitOptions.RemoveEmptyEntries);
+
+        Assert.Contains("ADDED=1", variables);
+        Assert.Contains(variables, v => v.StartsWith("HOME=", StringComparison.Ordinal));
+        Assert.DoesNotContain(variables, v => v.StartsWith("PATH=", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public async Task OtherProgramsFailOnTheirExitCodeOnly()
+    {
+        var result = await ProcessRunner.RunAsync("/bin/sh", ["-c", "echo 'error: not fatal' >&2"], "/", cancellationToken: TestContext.Current.CancellationToken);
+
+        Assert.True(result.Succeeded, result.ToString());
+        Assert.Empty(result.ErrorLines);
+        Assert.Equal("sh -c \"echo 'error: not fatal' >&2\"", result.Command);
+    }
+
+    private static Task<ProcessResult> RunTool(string tool, string[] args)
     {
         SkipUnlessExists(tool);
         return DotnetCli.RunAsync(args, options: new DotnetCommandOptions { DotnetExecutablePath = tool }, cancellationToken: TestContext.Current.CancellationToken);
