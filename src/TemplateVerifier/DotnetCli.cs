@@ -28,7 +28,7 @@ public static class DotnetCli
     /// Variables every child gets: no telemetry, banner, first-run work or workload update notices, and
     /// English messages, so error detection and std-stream snapshots don't depend on the machine.
     /// </summary>
-    public static IReadOnlyDictionary<string, string> DefaultEnvironment { get; } = new Dictionary<string, string>(StringComparer.Ordinal)
+    private static IReadOnlyDictionary<string, string> DefaultEnvironment { get; } = new Dictionary<string, string>(StringComparer.Ordinal)
     {
         ["DOTNET_CLI_TELEMETRY_OPTOUT"] = "1",
         ["DOTNET_NOLOGO"] = "1",

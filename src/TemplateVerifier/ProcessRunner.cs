@@ -71,7 +71,7 @@ public sealed class ProcessFailedException(ProcessResult result) : Exception($"F
 public static class ProcessRunner
 {
     /// <summary>How long a process may run when no timeout is given.</summary>
-    public static readonly TimeSpan DefaultTimeout = TimeSpan.FromMinutes(5);
+    internal static readonly TimeSpan DefaultTimeout = TimeSpan.FromMinutes(5);
 
     // A grandchild (build server, MSBuild node, a daemon) can keep the output pipes open after the
     // process exits; don't wait for end-of-stream forever.
@@ -86,7 +86,7 @@ public static class ProcessRunner
     /// <param name="workingDirectory">Its working directory.</param>
     /// <param name="environment">Variables to set; a null or empty value removes the variable.</param>
     /// <param name="clean">When true, the child starts with no variables but <paramref name="environment"/>.</param>
-    /// <param name="timeout">How long it may run before it and its children are killed; <see cref="DefaultTimeout"/> when null.</param>
+    /// <param name="timeout">How long it may run before it and its children are killed; 5 minutes when null.</param>
     /// <param name="cancellationToken">Kills the process tree when cancelled.</param>
     /// <exception cref="TimeoutException">It ran longer than <paramref name="timeout"/>; the message has the output so far.</exception>
     public static Task<ProcessResult> RunAsync(
@@ -183,7 +183,7 @@ public static class ProcessRunner
             KillTree(process);
             await DrainAsync(pumps, pumpCancellation).ConfigureAwait(false);
             cancellationToken.ThrowIfCancellationRequested();
-            throw new TimeoutException($"It did not finish within {timeout ?? DefaultTimeout} and was killed: {Result(-1)}");
+            throw new TimeoutException($"The process did not finish within {timeout ?? DefaultTimeout} and was killed: {Result(-1)}");
         }
 
         await DrainAsync(pumps, pumpCancellation).ConfigureAwait(false);
@@ -191,7 +191,7 @@ public static class ProcessRunner
     }
 
     /// <summary>The command line of <paramref name="startInfo"/>, for messages.</summary>
-    public static string Describe(ProcessStartInfo startInfo)
+    internal static string Describe(ProcessStartInfo startInfo)
     {
         ArgumentNullException.ThrowIfNull(startInfo);
         return string.Join(' ', new[] { Path.GetFileName(startInfo.FileName) }.Concat(startInfo.ArgumentList).Select(Quote));

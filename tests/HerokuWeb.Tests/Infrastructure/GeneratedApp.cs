@@ -90,12 +90,7 @@ public sealed class GeneratedApp
     public async Task<AppProcess> StartDevelopmentAsync()
     {
         var port = Ports.Free();
-        var environment = new Dictionary<string, string> { ["PORT"] = port.ToString(CultureInfo.InvariantCulture) };
-        // `dotnet test` points these at its own SDK; a developer's shell has none of them (an empty value removes a variable).
-        foreach (var variable in DotnetCli.InheritedMSBuildVariables)
-        {
-            environment[variable] = "";
-        }
+        var environment = DeveloperShell(new() { ["PORT"] = port.ToString(CultureInfo.InvariantCulture) });
         return await WaitUntilHealthyAsync(AppProcess.Start($"exec dotnet run --project src/{Name} --no-build", Directory, environment, port, clean: false));
     }
 
@@ -111,11 +106,7 @@ public sealed class GeneratedApp
             throw new InvalidOperationException("These tests need the Heroku CLI on PATH: npm install --global heroku");
         }
         var port = Ports.Free();
-        var environment = new Dictionary<string, string> { ["DOTNET_ROOT"] = DotnetRoot };
-        foreach (var variable in DotnetCli.InheritedMSBuildVariables)
-        {
-            environment[variable] = "";
-        }
+        var environment = DeveloperShell(new() { ["DOTNET_ROOT"] = DotnetRoot });
         return await WaitUntilHealthyAsync(AppProcess.Start($"exec {command} --port {port}", Directory, environment, port, clean: false));
     }
 
@@ -135,6 +126,16 @@ public sealed class GeneratedApp
             await app.DisposeAsync();
             throw;
         }
+    }
+
+    // `dotnet test` points these at its own SDK; a developer's shell has none of them (an empty value removes a variable).
+    private static Dictionary<string, string> DeveloperShell(Dictionary<string, string> environment)
+    {
+        foreach (var variable in DotnetCli.InheritedMSBuildVariables)
+        {
+            environment[variable] = "";
+        }
+        return environment;
     }
 
     // A dyno's disk starts empty and is wiped on every restart: each process gets a HOME of its own, so
