@@ -1,12 +1,13 @@
-using System.Text;
+using System.Text.RegularExpressions;
 
 namespace HerokuApp._1.Settings;
 
 /// <summary>
-/// Reads a <c>.env</c> file the way python-dotenv and <c>heroku local</c> do:
-/// <c>NAME=value</c> lines, optional <c>export</c>, <c>#</c> comments, single or double quotes.
+/// Reads a <c>.env</c> file as python-dotenv (and so <c>heroku local</c>) does: <c>NAME=value</c>,
+/// optional <c>export</c>, quotes with escapes, values over several lines inside quotes, <c>#</c>
+/// comments, bare names (ignored) and <c>${NAME}</c> or <c>${NAME:-default}</c> from the environment or earlier lines.
 /// </summary>
-public static class DotEnvFile
+public static partial class DotEnvFile
 {
     public const string FileName = ".env";
 
@@ -31,82 +32,68 @@ public static class DotEnvFile
         return null;
     }
 
-    /// <summary>Parses the file's text; a malformed line is reported by number, never by content.</summary>
-    public static IReadOnlyDictionary<string, string> Parse(string text, string path)
+    /// <summary>
+    /// Parses the file's text; a line it cannot read is reported by number, never by content, and
+    /// nothing is read from a file with such a line. Real environment variables win in <c>${NAME}</c>, as they do in the app.
+    /// </summary>
+    public static IReadOnlyDictionary<string, string> Parse(string text, string path, Func<string, string?> environment)
     {
-        var values = new Dictionary<string, string>(StringComparer.OrdinalIgnoreCase);
+        var values = new Dictionary<string, string>(StringComparer.Ordinal);
         var problems = new List<SettingProblem>();
-        var lines = text.ReplaceLineEndings("\n").Split('\n');
+        text = text.TrimStart('\uFEFF');
 
-        for (var index = 0; index < lines.Length; index++)
+        for (var position = Whitespace().Match(text).Length; position < text.Length; position += Whitespace().Match(text, position).Length)
         {
-            var line = lines[index].Trim();
-            if (line.Length == 0 || line.StartsWith('#'))
+            var binding = Binding().Match(text, position);
+            if (!binding.Success)
             {
+                var line = text[..position].Count(c => c == '\n') + 1;
+                problems.Add(new($"{path} line {line}", "cannot be read", "NAME=value, NAME=\"value\", NAME='value' or a # comment"));
+                var end = text.IndexOfAny(['\r', '\n'], position);
+                position = end < 0 ? text.Length : end;
                 continue;
             }
-            if (line.StartsWith("export ", StringComparison.Ordinal))
-            {
-                line = line["export ".Length..].TrimStart();
-            }
+            position += binding.Length;
 
-            var separator = line.IndexOf('=');
-            var name = separator > 0 ? line[..separator].Trim() : "";
-            if (name.Length == 0 || !name.All(c => char.IsAsciiLetterOrDigit(c) || c == '_') || char.IsAsciiDigit(name[0])
-                || !TryReadValue(line[(separator + 1)..].Trim(), out var value))
+            if (binding.Groups["key"].Success && binding.Groups["equals"].Success)
             {
-                problems.Add(new($"{path} line {index + 1}", "is not a NAME=value line", "NAME=value, NAME=\"value\" or a # comment"));
-                continue;
+                var value = binding.Groups["double"].Success ? Unescape(binding.Groups["double"].Value, "\\'\"abfnrtv")
+                    : binding.Groups["single"].Success ? Unescape(binding.Groups["single"].Value, "\\'")
+                    : Unquoted(binding.Groups["bare"].Value, binding.Groups["equals"].Length > 1);
+                values[binding.Groups["key"].Value] = Variable().Replace(value, variable =>
+                    environment(variable.Groups["name"].Value) ?? values.GetValueOrDefault(variable.Groups["name"].Value)
+                    ?? variable.Groups["default"].Value);
             }
-            values[name] = value;
         }
 
         return problems.Count == 0 ? values : throw new InvalidSettingsException(problems);
     }
 
-    private static bool TryReadValue(string raw, out string value)
-    {
-        value = raw;
-        if (raw.Length > 0 && raw[0] is '"' or '\'')
-        {
-            var quote = raw[0];
-            var end = 1;
-            // Inside double quotes a backslash escapes the next character, the quote included.
-            while (end < raw.Length && raw[end] != quote)
-            {
-                end += quote == '"' && raw[end] == '\\' ? 2 : 1;
-            }
-            end = end < raw.Length ? end : -1;
-            var rest = end > 0 ? raw[(end + 1)..].TrimStart() : null;
-            if (rest is null || (rest.Length > 0 && !rest.StartsWith('#')))
-            {
-                return false;
-            }
-            value = quote == '"' ? Unescape(raw[1..end]) : raw[1..end];
-            return true;
-        }
+    // A value that is only a comment (NAME=  # note) is empty; NAME=#value keeps its '#'.
+    private static string Unquoted(string value, bool afterWhitespace) =>
+        afterWhitespace && value.StartsWith('#') ? "" : Comment().Replace(value, "").TrimEnd();
 
-        // An unquoted value ends at a comment that follows whitespace.
-        var comment = raw.IndexOf(" #", StringComparison.Ordinal);
-        value = (comment >= 0 ? raw[..comment] : raw).TrimEnd();
-        return true;
-    }
-
-    private static string Unescape(string text)
-    {
-        var builder = new StringBuilder(text.Length);
-        for (var i = 0; i < text.Length; i++)
+    private static string Unescape(string value, string escapable) =>
+        Regex.Replace(value, $@"\\[{Regex.Escape(escapable)}]", escape => escape.Value[1] switch
         {
-            if (text[i] == '\\' && i + 1 < text.Length)
-            {
-                i++;
-                builder.Append(text[i] switch { 'n' => '\n', 't' => '\t', _ => text[i] });
-            }
-            else
-            {
-                builder.Append(text[i]);
-            }
-        }
-        return builder.ToString();
-    }
+            'a' => "\a", 'b' => "\b", 'f' => "\f", 'n' => "\n", 'r' => "\r", 't' => "\t", 'v' => "\v",
+            var other => other.ToString(),
+        });
+
+    [GeneratedRegex(@"\G\s*")]
+    private static partial Regex Whitespace();
+
+    // python-dotenv's grammar: [export] key [= value] [# comment] end of line.
+    [GeneratedRegex("""
+        \G(?:(?:export[^\S\r\n]+)?(?:'(?<key>[^']+)'|(?<key>[^=\#\s]+))[^\S\r\n]*
+        (?:(?<equals>=[^\S\r\n]*)(?:'(?<single>(?:\\'|[^'])*)'|"(?<double>(?:\\"|[^"])*)"|(?<bare>(?!['"])[^\r\n]*)))?)?
+        (?:[^\S\r\n]*\#[^\r\n]*)?[^\S\r\n]*(?:\r\n|\n|\r|$)
+        """, RegexOptions.IgnorePatternWhitespace)]
+    private static partial Regex Binding();
+
+    [GeneratedRegex(@"\s+#.*")]
+    private static partial Regex Comment();
+
+    [GeneratedRegex(@"\$\{(?<name>[^}:]*)(?::-(?<default>[^}]*))?\}")]
+    private static partial Regex Variable();
 }

@@ -10,7 +10,7 @@ public static class SettingsExtensions
     public const int InvalidSettingsExitCode = 78;
 
     /// <summary>
-    /// Binds and validates <see cref="AppSettings"/> and registers it as a singleton. On failure,
+    /// Reads and validates <see cref="AppSettings"/> and registers it as a singleton. On failure,
     /// writes one report naming every bad variable to stderr and returns false.
     /// </summary>
     public static bool TryAddAppSettings(this WebApplicationBuilder builder, [NotNullWhen(true)] out AppSettings? settings)
@@ -18,11 +18,12 @@ public static class SettingsExtensions
         try
         {
             // .env is for local runs only: a deployed app must refuse to start without real values.
-            if (builder.Environment.IsDevelopment())
+            if (builder.Environment.IsDevelopment() && DotEnvFile.Find(Directory.GetCurrentDirectory()) is { } path)
             {
-                builder.Configuration.AddDotEnvFile(Directory.GetCurrentDirectory());
+                var values = DotEnvFile.Parse(File.ReadAllText(path), path, Environment.GetEnvironmentVariable);
+                builder.Configuration.AddBelowEnvironmentVariables(values);
             }
-            settings = SettingsBinder.Bind<AppSettings>(builder.Configuration);
+            settings = AppSettings.Read(builder.Configuration);
         }
         catch (InvalidSettingsException exception)
         {
@@ -35,16 +36,9 @@ public static class SettingsExtensions
         return true;
     }
 
-    /// <summary>Adds the nearest .env below the environment variables, so a real variable always wins.</summary>
-    private static void AddDotEnvFile(this ConfigurationManager configuration, string directory)
+    /// <summary>Adds <paramref name="values"/> below the environment variables, so a real variable always wins.</summary>
+    private static void AddBelowEnvironmentVariables(this ConfigurationManager configuration, IReadOnlyDictionary<string, string> values)
     {
-        var path = DotEnvFile.Find(directory);
-        if (path is null)
-        {
-            return;
-        }
-
-        var values = DotEnvFile.Parse(File.ReadAllText(path), path);
         var source = new MemoryConfigurationSource { InitialData = values.Select(pair => KeyValuePair.Create(pair.Key, (string?)pair.Value)) };
         var environment = configuration.Sources.ToList()
             .FindIndex(existing => existing is EnvironmentVariablesConfigurationSource { Prefix: null or "" });
