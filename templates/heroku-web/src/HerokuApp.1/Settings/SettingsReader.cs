@@ -5,32 +5,29 @@ using System.Text.RegularExpressions;
 namespace HerokuApp._1.Settings;
 
 /// <summary>
-/// Reads one environment variable per call and keeps going past a bad one, so that
-/// <see cref="ThrowIfInvalid"/> can report every problem at once. A parser says what is wrong
-/// by throwing <see cref="FormatException"/>; a secret's value is never repeated.
+/// Reads one variable per call and keeps going past a bad one, so <see cref="ThrowIfInvalid"/> reports
+/// them all at once. Parsers say what is wrong by throwing <see cref="FormatException"/>.
 /// </summary>
 public sealed class SettingsReader(IConfiguration configuration)
 {
     private readonly List<SettingProblem> _problems = [];
-    private readonly List<string> _names = [];
 
     /// <summary>The variables read so far, in the order they were declared.</summary>
-    public IReadOnlyList<string> Names => _names;
+    public List<string> Names { get; } = [];
 
     public T Optional<T>(string name, T fallback, Func<string, T> parse, string help, bool secret = false) =>
-        Read(name, parse, help, secret, out var value) == true ? value : fallback;
+        Text(name) is { } text ? Read(name, text, parse, help, secret) : fallback;
 
-    /// <summary>Reads a variable that must be set, or else take <paramref name="orElse"/>'s value.</summary>
+    /// <summary>Reads a variable that must be set, unless <paramref name="orElse"/>, read before it, is.</summary>
     public T Required<T>(string name, Func<string, T> parse, string help, bool secret = false, string? orElse = null)
     {
-        if (Read(name, parse, help, secret, out var value) is not null)
+        if (Text(name) is { } text)
         {
-            return value;
+            return Read(name, text, parse, help, secret);
         }
         if (orElse is not null && Text(orElse) is { } fallback)
         {
-            // A malformed stand-in is already reported under its own name.
-            return Try(() => parse(fallback), out _);
+            return Try(parse, fallback, out _); // when malformed, reported under its own name
         }
         _problems.Add(new(name, "is not set", help));
         return default!;
@@ -44,31 +41,33 @@ public sealed class SettingsReader(IConfiguration configuration)
         }
     }
 
-    /// <summary>True when read, false when malformed (and reported), null when not set.</summary>
-    private bool? Read<T>(string name, Func<string, T> parse, string help, bool secret, out T value)
+    private string? Text(string name)
     {
-        _names.Add(name);
-        value = default!;
-        if (Text(name) is not { } text)
+        if (!Names.Contains(name))
         {
-            return null;
+            Names.Add(name);
         }
-        value = Try(() => parse(text), out var reason);
-        if (reason is not null)
-        {
-            _problems.Add(new(name, reason + (secret ? " (value hidden: secret)" : $" (got \"{Printable(text)}\")"), help));
-        }
-        return reason is null;
+        return configuration[name]?.Trim() is { Length: > 0 } text ? text : null;
     }
 
-    private string? Text(string name) => configuration[name]?.Trim() is { Length: > 0 } text ? text : null;
+    private T Read<T>(string name, string text, Func<string, T> parse, string help, bool secret)
+    {
+        var value = Try(parse, text, out var reason);
+        if (reason is not null)
+        {
+            // A secret's value is never repeated; others help, cut short and without control characters.
+            var shown = secret ? "value hidden: secret" : $"got \"{new string([.. text.Take(40).Select(c => char.IsControl(c) ? '?' : c)])}\"";
+            _problems.Add(new(name, $"{reason} ({shown})", help));
+        }
+        return value;
+    }
 
-    private static T Try<T>(Func<T> parse, out string? reason)
+    private static T Try<T>(Func<string, T> parse, string text, out string? reason)
     {
         try
         {
             reason = null;
-            return parse();
+            return parse(text);
         }
         catch (FormatException exception)
         {
@@ -76,15 +75,12 @@ public sealed class SettingsReader(IConfiguration configuration)
             return default!;
         }
     }
-
-    private static string Printable(string text) =>
-        new string([.. text.Take(40).Select(c => char.IsControl(c) ? '?' : c)]) + (text.Length > 40 ? "…" : "");
 }
 
-/// <summary>The value types settings are made of. Each throws <see cref="FormatException"/> saying what is wrong.</summary>
+/// <summary>The value types settings are made of; each throws <see cref="FormatException"/> saying what is wrong.</summary>
 public static partial class Parse
 {
-    /// <summary>pydantic's words: true/false, 1/0, yes/no, on/off, t/f, y/n, in any case; anything else is an error, not false.</summary>
+    /// <summary>pydantic's words, in any case; anything else is an error, not false.</summary>
     public static bool Boolean(string text) => text.ToLowerInvariant() switch
     {
         "true" or "1" or "yes" or "on" or "t" or "y" => true,
@@ -93,30 +89,27 @@ public static partial class Parse
     };
 
     public static int Integer(string text, int minimum, int maximum) =>
-        !int.TryParse(text, NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out var number)
-            ? throw new FormatException("is not a whole number")
-            : number < minimum || number > maximum ? throw new FormatException($"must be between {minimum} and {maximum}") : number;
+        !int.TryParse(text, NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out var number) ? throw new FormatException("is not a whole number")
+        : number < minimum || number > maximum ? throw new FormatException($"must be between {minimum} and {maximum}") : number;
 
     /// <summary>A JSON array of strings, as pydantic-settings reads lists, or comma-separated words.</summary>
     public static IReadOnlyList<string> List(string text)
     {
-        string[] items;
         try
         {
-            items = text.StartsWith('[') ? JsonSerializer.Deserialize<string[]>(text) ?? [] : text.Split(',');
+            string[] items = [.. (text.StartsWith('[') ? JsonSerializer.Deserialize<string[]>(text) ?? [] : text.Split(','))
+                .Select(item => item.Trim()).Where(item => item.Length > 0)];
+            return items.Length > 0 ? items : throw new FormatException("lists nothing: separate entries with commas");
         }
         catch (JsonException)
         {
             throw new FormatException("is not a JSON array of strings such as [\"a\", \"b\"]");
         }
-        items = [.. items.Select(item => item.Trim()).Where(item => item.Length > 0)];
-        return items.Length > 0 ? items : throw new FormatException("lists nothing: separate entries with commas");
     }
 
     /// <summary>Host names as ASP.NET Core's host filtering matches them: <c>example.com</c>, <c>*.example.com</c> or <c>*</c>.</summary>
-    public static IReadOnlyList<string> HostNames(string text) =>
-        List(text) is var hosts && hosts.All(host => HostPattern().IsMatch(host)) ? hosts
-            : throw new FormatException("must list host names only, such as example.com or *.example.com: no scheme (https://), port or path");
+    public static IReadOnlyList<string> HostNames(string text) => List(text) is var hosts && hosts.All(HostPattern().IsMatch) ? hosts
+        : throw new FormatException("must list host names only, such as example.com or *.example.com: no scheme (https://), port or path");
 
     public static string HostName(string text) => HostNames(text) is [var host] && host[0] != '*' ? host
         : throw new FormatException("is not one host name");
@@ -133,19 +126,16 @@ public static partial class Parse
 public sealed record SettingProblem(string Name, string Reason, string Expected);
 
 /// <summary>Thrown when settings are missing or malformed; its message is the report for the operator.</summary>
-public sealed class InvalidSettingsException(IReadOnlyList<SettingProblem> problems) : Exception(Format(problems))
+public sealed class InvalidSettingsException(IReadOnlyList<SettingProblem> problems) : Exception(Report(problems))
 {
     public IReadOnlyList<SettingProblem> Problems { get; } = problems;
 
-    private static string Format(IReadOnlyList<SettingProblem> problems)
+    private static string Report(IReadOnlyList<SettingProblem> problems)
     {
         var width = problems.Max(problem => problem.Name.Length) + 2;
-        var lines = problems.Select(problem =>
-            $"  {problem.Name.PadRight(width)}{problem.Reason}.\n  {new string(' ', width)}Expected: {problem.Expected}.");
-        var count = problems.Count == 1 ? "1 setting is" : $"{problems.Count} settings are";
-
+        var lines = problems.Select(problem => $"  {problem.Name.PadRight(width)}{problem.Reason}.\n  {new string(' ', width)}Expected: {problem.Expected}.");
         return $"""
-            The app cannot start: {count} missing or invalid.
+            The app cannot start: {(problems.Count == 1 ? "1 setting is" : $"{problems.Count} settings are")} missing or invalid.
 
             {string.Join('\n', lines)}
 
