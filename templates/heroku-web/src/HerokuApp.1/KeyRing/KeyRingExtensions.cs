@@ -18,10 +18,10 @@ public static class KeyRingExtensions
     {
         var dataProtection = builder.Services.AddDataProtection().SetApplicationName(ApplicationName);
 #if (UsePostgres)
-        // In PostgreSQL instead, each key encrypted with SECRET_KEY (SecretKeyEncryption.cs).
+        // So they live in PostgreSQL, each encrypted with SECRET_KEY (SecretKeyEncryption.cs).
         dataProtection.PersistKeysToDbContext<AppDbContext>().ProtectKeysWithSecretKey(secretKey);
 #else
-        // Nowhere: one key derived from SECRET_KEY, the same on every dyno (DerivedKeyRing.cs).
+        // So none is stored: one key is derived from SECRET_KEY, the same on every dyno (DerivedKeyRing.cs).
         dataProtection.UseKeyDerivedFromSecretKey(secretKey);
 #endif
         return builder;

@@ -71,8 +71,9 @@ public static partial class DatabaseUrl
         }
         else
         {
-            // Npgsql's form for several hosts: host:port,host:port.
-            builder.Host = string.Join(',', hosts.Select(host => host.Port is { } port ? $"{host.Name}:{port}" : host.Name));
+            // Npgsql's form for several hosts: host:port,[ipv6]:port.
+            builder.Host = string.Join(',', hosts.Select(host => host.Port is not { } port ? host.Name
+                : host.Name.Contains(':') && !host.Name.StartsWith('/') ? $"[{host.Name}]:{port}" : $"{host.Name}:{port}"));
         }
 
         if (Decode(match.Groups["database"].Value) is { Length: > 0 } database)

@@ -35,6 +35,7 @@ public sealed class DatabaseUrlTests
     [InlineData("POSTGRESQL://u:p@h/db", "h;5432;db;u;p")] // Heroku: both schemes, any case
     [InlineData("postgres://u:p@ss@h/db", "h;5432;db;u;p@ss")] // dj-database-url splits at the last '@'
     [InlineData("postgres://u:p@host1:5432,host2:5433/db", "host1:5432,host2:5433;5432;db;u;p")] // Npgsql multi-host
+    [InlineData("postgres://u:p@[::1]:5432,host2/db", "[::1]:5432,host2;5432;db;u;p")] // Npgsql multi-host
     public void Reads_the_parts_of_a_url(string url, string expected)
     {
         var builder = DatabaseUrl.Parse(url);
