@@ -33,6 +33,7 @@ public sealed class DatabaseUrlTests
     [InlineData("postgres://ieRaekei9wilaim7:wegauwhgeuioweg@[2001:db8:1234::1234:5678:90af]:5431/d8r82722r2kuvn", "2001:db8:1234::1234:5678:90af;5431;d8r82722r2kuvn;ieRaekei9wilaim7;wegauwhgeuioweg")] // dj test_ipv6_parsing
     [InlineData("postgres://%23user:%23password@ec2-107-21-253-135.compute-1.amazonaws.com:5431/%23database", "ec2-107-21-253-135.compute-1.amazonaws.com;5431;#database;#user;#password")] // dj test_postgres_parsing_with_special_characters
     [InlineData("POSTGRESQL://u:p@h/db", "h;5432;db;u;p")] // Heroku: both schemes, any case
+    [InlineData("postgres://postgres:postgres@db_1:5432/app", "db_1;5432;app;postgres;postgres")] // a Docker Compose service name
     [InlineData("postgres://u:p@ss@h/db", "h;5432;db;u;p@ss")] // dj-database-url splits at the last '@'
     [InlineData("postgres://u:p@host1:5432,host2:5433/db", "host1:5432,host2:5433;5432;db;u;p")] // Npgsql multi-host
     [InlineData("postgres://u:p@[::1]:5432,host2/db", "[::1]:5432,host2;5432;db;u;p")] // Npgsql multi-host
