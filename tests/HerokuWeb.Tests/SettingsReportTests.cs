@@ -24,6 +24,7 @@ public sealed class SettingsReportTests(TemplatePackage package, PreparedApps ap
         { "DATABASE_URL", $"mysql://app:{DatabasePassword}@db.example.com/app" },
         { "DATABASE_URL", $"postgres://app:{DatabasePassword}@/app" },
         { "DATABASE_URL", $"postgres://app:{DatabasePassword}@db.example.com/app?sslmode=sometimes" },
+        { "DATABASE_URL", $"postgres://app:{DatabasePassword}@db example.com/app" },
         { "DATABASE_POOL_SIZE", "lots" },
     };
 
@@ -80,6 +81,35 @@ public sealed class SettingsReportTests(TemplatePackage package, PreparedApps ap
         }
         Assert.DoesNotContain(secret, result.Output);
         Assert.DoesNotContain(DatabasePassword, result.Output);
+    }
+
+    [Fact]
+    public async Task Without_ALLOWED_HOSTS_the_app_answers_the_host_in_herokus_dyno_metadata_and_no_other()
+    {
+        var app = await apps.PublishedAsync(package, Scenario.Postgres);
+        var vars = ValidVars();
+        vars.Remove("ALLOWED_HOSTS");
+        // `heroku labs:enable runtime-dyno-metadata` sets the app's herokuapp.com host; localhost stands in for it here.
+        vars["HEROKU_APP_DEFAULT_DOMAIN_NAME"] = "localhost";
+
+        await using var web = await app.StartWebAsync(vars);
+        using var client = web.CreateClient();
+        using var request = new HttpRequestMessage(HttpMethod.Get, "/healthz");
+        request.Headers.Host = ConfigVars.PublicHost;
+
+        Assert.Equal(System.Net.HttpStatusCode.BadRequest, (await client.SendAsync(request)).StatusCode);
+    }
+
+    [Fact]
+    public async Task Without_ALLOWED_HOSTS_or_dyno_metadata_the_report_says_to_enable_it()
+    {
+        var vars = ValidVars();
+        vars.Remove("ALLOWED_HOSTS");
+
+        var result = await RunWebAsync(vars);
+
+        Assert.Equal(InvalidSettingsExitCode, result.ExitCode);
+        Assert.Contains("heroku labs:enable runtime-dyno-metadata", result.StandardError);
     }
 
     [Fact]

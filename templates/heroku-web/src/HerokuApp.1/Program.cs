@@ -2,6 +2,7 @@
 using HerokuApp._1.Data;
 #endif
 using HerokuApp._1.Heroku;
+using HerokuApp._1.KeyRing;
 using HerokuApp._1.Pages;
 using HerokuApp._1.Settings;
 
@@ -14,13 +15,16 @@ if (!builder.TryAddAppSettings(out var settings))
     return SettingsExtensions.InvalidSettingsExitCode;
 }
 
-// Port, router, shutdown window and key ring for Heroku's dynos: Heroku/HerokuExtensions.cs.
+// Port, router and shutdown window for Heroku's dynos: Heroku/HerokuExtensions.cs.
 builder.AddHeroku(settings);
 #if (UsePostgres)
 
 // PostgreSQL from DATABASE_URL through EF Core: Data/DatabaseExtensions.cs.
-builder.AddDatabase(settings);
+builder.AddDatabase(settings.DatabaseUrl.ConnectionString, settings.DatabasePoolSize);
 #endif
+
+// The keys behind cookies and antiforgery tokens, shared by every dyno: KeyRing/KeyRingExtensions.cs.
+builder.AddKeyRing(settings.SecretKey);
 
 // /healthz says the process is up; /readyz also runs every registered health check.
 builder.Services.AddHealthChecks();
@@ -30,10 +34,11 @@ builder.Services.AddRazorPages();
 var app = builder.Build();
 #if (UsePostgres)
 
-// `HerokuApp.1 migrate` applies migrations and exits; the Procfile's release phase runs it.
+// `HerokuApp.1 migrate` applies migrations, makes the key ring's first key and exits; the Procfile's
+// release phase runs it.
 if (args is ["migrate"])
 {
-    return await app.MigrateDatabaseAsync();
+    return await app.MigrateDatabaseAsync(thenOnce: KeyRingExtensions.CreateFirstKey);
 }
 #endif
 

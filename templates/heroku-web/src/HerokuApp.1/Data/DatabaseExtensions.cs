@@ -1,10 +1,8 @@
 using System.Data.Common;
-using Microsoft.AspNetCore.DataProtection;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Infrastructure;
 using Microsoft.EntityFrameworkCore.Migrations;
 using Npgsql;
-using HerokuApp._1.Settings;
 
 namespace HerokuApp._1.Data;
 
@@ -12,22 +10,26 @@ public static class DatabaseExtensions
 {
     private static readonly TimeSpan ReleasePhaseTimeout = TimeSpan.FromMinutes(55);
 
-    public static WebApplicationBuilder AddDatabase(this WebApplicationBuilder builder, AppSettings settings)
+    public static WebApplicationBuilder AddDatabase(this WebApplicationBuilder builder, string connectionString, int maxPoolSize)
     {
-        // Heroku Postgres refuses unencrypted connections; a local server usually has no TLS at all.
-        var defaultSslMode = builder.Environment.IsDevelopment() ? SslMode.Prefer : SslMode.Require;
-        var connectionString = settings.DatabaseUrl.ToConnectionString(defaultSslMode, settings.DatabasePoolSize);
+        var connection = new NpgsqlConnectionStringBuilder(connectionString) { MaxPoolSize = maxPoolSize };
+        if (!new DbConnectionStringBuilder { ConnectionString = connectionString }.ContainsKey("SSL Mode"))
+        {
+            // Without an sslmode in DATABASE_URL: Heroku Postgres refuses unencrypted connections,
+            // and a local server usually has no TLS at all.
+            connection.SslMode = builder.Environment.IsDevelopment() ? SslMode.Prefer : SslMode.Require;
+        }
 
         builder.Services.AddDbContext<AppDbContext>(options => options
-            .UseNpgsql(connectionString)
+            .UseNpgsql(connection.ConnectionString)
             .UseSnakeCaseNamingConvention());
 
         builder.Services.AddHealthChecks().AddDbContextCheck<AppDbContext>("database");
 
-        if (settings.Debug && builder.Environment.IsDevelopment())
+        if (builder.Environment.IsDevelopment())
         {
-            // Explains database errors on the detailed error page, with a button to apply migrations
-            // (the endpoint it posts to is mapped in Development only: Pages/ErrorPages.cs).
+            // Explains database errors on the detailed error page (DEBUG=true), with a button to apply
+            // migrations (the endpoint it posts to is mapped in Development only: Pages/ErrorPages.cs).
             builder.Services.AddDatabaseDeveloperPageExceptionFilter();
         }
 
@@ -37,9 +39,10 @@ public static class DatabaseExtensions
     /// <summary>
     /// Applies pending migrations and returns the process exit code: Heroku's release phase runs this
     /// (see Procfile), so a failed migration stops the release and the previous one keeps serving.
-    /// Safe to run again, and from several processes at once.
+    /// Safe to run again, and from several processes at once. <paramref name="thenOnce"/> runs after the
+    /// migrations, still inside the lock that keeps other release processes waiting.
     /// </summary>
-    public static async Task<int> MigrateDatabaseAsync(this WebApplication app)
+    public static async Task<int> MigrateDatabaseAsync(this WebApplication app, Action<IServiceProvider> thenOnce)
     {
         await using var scope = app.Services.CreateAsyncScope();
         var database = scope.ServiceProvider.GetRequiredService<AppDbContext>().Database;
@@ -50,7 +53,7 @@ public static class DatabaseExtensions
         try
         {
             // One release process at a time, for the whole job: EF Core locks only while it migrates,
-            // and the key ring's first key below must be made once, not once per process.
+            // and what follows the migrations must happen once, not once per process.
             await database.OpenConnectionAsync();
             await database.ExecuteSqlRawAsync("SELECT pg_advisory_lock(hashtextextended('release phase', 0))");
 
@@ -69,9 +72,7 @@ public static class DatabaseExtensions
                 app.Logger.LogInformation("migrate: done.");
             }
 
-            // Dynos that start together would each make a first key of their own and refuse each
-            // other's cookies: the release phase makes it once, before any of them starts.
-            app.Services.GetDataProtector("release phase").Protect([]);
+            thenOnce(app.Services);
             return 0;
         }
         catch (Exception exception) when (exception is DbException or InvalidOperationException or TimeoutException)

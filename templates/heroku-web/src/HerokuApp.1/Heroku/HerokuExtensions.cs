@@ -1,31 +1,27 @@
-using Microsoft.AspNetCore.DataProtection;
 using Microsoft.AspNetCore.HostFiltering;
 using Microsoft.AspNetCore.HttpOverrides;
-#if (UsePostgres)
-using HerokuApp._1.Data;
-#endif
 using HerokuApp._1.Settings;
 
 namespace HerokuApp._1.Heroku;
 
 /// <summary>
-/// What makes the app fit Heroku's runtime: the port, the router in front of every dyno, the
-/// shutdown window and a key ring that outlives the dyno's disk. An app that moves elsewhere
-/// changes this folder and nothing else.
+/// What makes the app fit Heroku's runtime: the port, the router in front of every dyno and the
+/// shutdown window. An app that moves elsewhere changes this folder (and KeyRing/, where keys are stored).
 /// </summary>
 public static class HerokuExtensions
 {
     /// <summary>Heroku sends SIGTERM, then SIGKILL 30 seconds later: finish in-flight requests before that.</summary>
     public static readonly TimeSpan ShutdownTimeout = TimeSpan.FromSeconds(25);
 
-    /// <summary>One name for every dyno and every release, so they all share one key ring.</summary>
-    public const string ApplicationName = "HerokuApp.1";
-
     public static WebApplicationBuilder AddHeroku(this WebApplicationBuilder builder, AppSettings settings)
     {
-        // Heroku routes to $PORT on every interface; locally, listen on loopback only.
-        var host = builder.Environment.IsDevelopment() ? "localhost" : "*";
-        builder.WebHost.UseUrls($"http://{host}:{settings.Port}");
+        // Heroku routes to $PORT on every interface; locally, listen on loopback only. Without PORT,
+        // ASPNETCORE_URLS, --urls or launchSettings.json decide, as in any ASP.NET Core app.
+        if (settings.Port is { } port)
+        {
+            var host = builder.Environment.IsDevelopment() ? "localhost" : "*";
+            builder.WebHost.UseUrls($"http://{host}:{port}");
+        }
 
         builder.Services.Configure<HostOptions>(options => options.ShutdownTimeout = ShutdownTimeout);
 
@@ -50,17 +46,6 @@ public static class HerokuExtensions
             options.RedirectStatusCode = StatusCodes.Status308PermanentRedirect;
         });
         builder.Services.AddHsts(options => options.MaxAge = TimeSpan.FromDays(365));
-
-        // A dyno's disk is wiped on every restart and not shared between dynos, so the keys that
-        // protect cookies and antiforgery tokens cannot live there.
-        var dataProtection = builder.Services.AddDataProtection().SetApplicationName(ApplicationName);
-#if (UsePostgres)
-        // In PostgreSQL instead, each key encrypted with SECRET_KEY (SecretKeyEncryption.cs).
-        dataProtection.PersistKeysToDbContext<AppDbContext>().ProtectKeysWithSecretKey(settings.SecretKey);
-#else
-        // Nowhere: one key derived from SECRET_KEY, the same on every dyno (DerivedKeyRing.cs).
-        dataProtection.UseKeyDerivedFromSecretKey(settings.SecretKey);
-#endif
 
         return builder;
     }

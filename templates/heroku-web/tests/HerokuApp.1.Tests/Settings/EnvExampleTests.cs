@@ -1,3 +1,4 @@
+using Microsoft.Extensions.Configuration;
 using HerokuApp._1.Settings;
 
 namespace HerokuApp._1.Tests.Settings;
@@ -10,7 +11,9 @@ public sealed class EnvExampleTests
     [Fact]
     public void Lists_exactly_the_variables_the_settings_type_declares()
     {
-        var declared = SettingsBinder.Declarations(typeof(AppSettings)).Select(declaration => declaration.Variable.Name);
+        var reader = new SettingsReader(new ConfigurationBuilder().Build());
+        _ = new AppSettings(reader);
+        var declared = reader.Names;
         var listed = Lines.Where(line => line.Length > 0 && !line.StartsWith('#')).Select(line => line.Split('=')[0]);
 
         Assert.Equal(declared, listed);

@@ -5,7 +5,7 @@ using Microsoft.AspNetCore.DataProtection;
 using Microsoft.AspNetCore.DataProtection.KeyManagement;
 using Microsoft.AspNetCore.DataProtection.XmlEncryption;
 
-namespace HerokuApp._1.Heroku;
+namespace HerokuApp._1.KeyRing;
 
 public static class SecretKeyEncryptionExtensions
 {

@@ -8,7 +8,7 @@ using Microsoft.AspNetCore.DataProtection.AuthenticatedEncryption.ConfigurationM
 using Microsoft.AspNetCore.DataProtection.KeyManagement;
 using Microsoft.AspNetCore.DataProtection.Repositories;
 
-namespace HerokuApp._1.Heroku;
+namespace HerokuApp._1.KeyRing;
 
 public static class DerivedKeyRingExtensions
 {

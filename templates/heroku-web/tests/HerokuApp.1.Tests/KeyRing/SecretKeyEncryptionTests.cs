@@ -1,9 +1,9 @@
 using System.Security.Cryptography;
 using System.Xml.Linq;
 using Microsoft.Extensions.DependencyInjection;
-using HerokuApp._1.Heroku;
+using HerokuApp._1.KeyRing;
 
-namespace HerokuApp._1.Tests.Heroku;
+namespace HerokuApp._1.Tests.KeyRing;
 
 public sealed class SecretKeyEncryptionTests
 {
