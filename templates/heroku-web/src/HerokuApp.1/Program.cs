@@ -27,6 +27,9 @@ builder.Services.AddHealthChecks();
 
 builder.Services.AddRazorPages();
 
+// Errors for clients that do not ask for HTML: RFC 9457 problem details (Pages/Error.cshtml.cs).
+builder.Services.AddProblemDetails();
+
 var app = builder.Build();
 #if (UsePostgres)
 
@@ -39,7 +42,8 @@ if (args is ["migrate"])
 
 app.UseHeroku();
 
-// DEBUG=true shows detailed error pages, like Django's DEBUG; everyone else sees Pages/Error.
+// DEBUG=true shows detailed error pages, like Django's DEBUG; everyone else sees Pages/Error,
+// which also renders every empty error status in the site's layout: Pages/ErrorPages.cs.
 app.UseErrorPages(settings);
 
 app.MapHealthChecks("/healthz", new() { Predicate = _ => false });
@@ -49,5 +53,4 @@ app.MapHealthChecks("/readyz");
 app.MapStaticAssets();
 app.MapRazorPages().WithStaticAssets();
 
-await app.RunAsync();
-return 0;
+return await app.RunWebAsync(settings);

@@ -32,10 +32,13 @@ public sealed class AppSettings
     [HostNames]
     public required IReadOnlyList<string> AllowedHosts { get; init; }
 
-    /// <summary>The port to listen on. Heroku sets it for every web dyno.</summary>
-    [EnvironmentVariable("PORT", Help = "a TCP port from 1 to 65535 (default 5000)")]
+    /// <summary>
+    /// The port to listen on. Heroku sets it for every web dyno. Unset, the app listens where --urls,
+    /// ASPNETCORE_URLS or Properties/launchSettings.json say.
+    /// </summary>
+    [EnvironmentVariable("PORT", Help = "a TCP port from 1 to 65535")]
     [Range(1, 65535)]
-    public int Port { get; init; } = 5000;
+    public int? Port { get; init; }
 #if (UsePostgres)
 
     /// <summary>The PostgreSQL database. Heroku Postgres sets it and may change it when it rotates credentials.</summary>

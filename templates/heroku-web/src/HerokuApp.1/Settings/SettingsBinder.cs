@@ -88,6 +88,7 @@ public static class SettingsBinder
     {
         error = "";
         value = null;
+        type = Nullable.GetUnderlyingType(type) ?? type;
 
         if (type == typeof(string))
         {

@@ -46,7 +46,7 @@ public sealed class SettingsBinderTests
         var settings = Bind(ValidEnvironment());
 
         Assert.False(settings.Debug);
-        Assert.Equal(5000, settings.Port);
+        Assert.Null(settings.Port);
 #if (UsePostgres)
         Assert.Equal(5, settings.DatabasePoolSize);
 #endif
