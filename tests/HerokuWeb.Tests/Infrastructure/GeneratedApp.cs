@@ -98,16 +98,25 @@ public sealed class GeneratedApp
     /// Runs the app the way a developer does right after `dotnet new`: `dotnet run` in Development, with
     /// nothing set up but the generated .env. Only PORT is given, so parallel tests don't collide.
     /// </summary>
-    public async Task<AppProcess> StartDevelopmentAsync()
+    /// <param name="variables">Set in the developer's shell, as well as PORT (a variable of the shell wins over .env).</param>
+    /// <param name="arguments">After `dotnet run`'s own, such as `--urls`.</param>
+    /// <param name="port">Where the app is expected to listen; when null, a free port is given as PORT.</param>
+    public async Task<AppProcess> StartDevelopmentAsync(
+        IReadOnlyDictionary<string, string>? variables = null, string arguments = "", int? port = null)
     {
-        var port = Ports.Free();
-        var environment = new Dictionary<string, string> { ["PORT"] = port.ToString(CultureInfo.InvariantCulture) };
+        var environment = new Dictionary<string, string>(variables ?? new Dictionary<string, string>());
+        if (port is null)
+        {
+            port = Ports.Free();
+            environment["PORT"] = port.Value.ToString(CultureInfo.InvariantCulture);
+        }
         // `dotnet test` points these at its own SDK; a developer's shell has none of them (empty removes them).
         foreach (var variable in DotnetCli.InheritedMSBuildVariables)
         {
             environment[variable] = "";
         }
-        return await WaitUntilHealthyAsync(AppProcess.Start($"exec dotnet run --project src/{Name} --no-build", Directory, environment, port, clean: false));
+        return await WaitUntilHealthyAsync(
+            AppProcess.Start($"exec dotnet run --project src/{Name} --no-build {arguments}", Directory, environment, port.Value, clean: false));
     }
 
     /// <summary>

@@ -24,7 +24,7 @@ public static class TestDatabase
     // Lets tests that never open a connection run without a database.
     private const string Placeholder = "postgres://tests@localhost:1/no-database?sslmode=disable";
 
-    private static readonly (string? Url, string Source, bool Owned) Resolved = Resolve();
+    private static readonly (string? Url, string Source, bool Owned) Resolved = WithTlsIfOffered(Resolve());
 
     private static readonly Lazy<Task<string>> Prepared = new(PrepareAsync);
 
@@ -63,6 +63,13 @@ public static class TestDatabase
         }
         return (null, "", false);
     }
+
+    // Outside Development the app demands TLS unless the URL says otherwise, but test servers (a local
+    // one, or Heroku CI's in-dyno database) usually have none: without an sslmode, use TLS if offered.
+    private static (string?, string, bool) WithTlsIfOffered((string? Url, string Source, bool Owned) resolved) =>
+        resolved.Url is { } url && !url.Contains("sslmode=", StringComparison.OrdinalIgnoreCase)
+            ? (url + (url.Contains('?') ? "&" : "?") + "sslmode=prefer", resolved.Source, resolved.Owned)
+            : resolved;
 
     private static async Task<string> PrepareAsync()
     {
