@@ -22,7 +22,7 @@ public sealed class TemplateCliTests(TemplatePackage package)
         var help = await package.Hive.RunDotnetNewAsync([TemplatePackage.ShortName, "--help"]);
 
         Assert.Contains("-f, --framework <net10.0>", help.StdOut, StringComparison.Ordinal);
-        Assert.Contains("dotnet new heroku-web --database none", help.StdOut, StringComparison.Ordinal);
+        Assert.Contains("dotnet new heroku-web -n MyShop --database none", help.StdOut.ReplaceLineEndings(" ").Replace("  ", " ", StringComparison.Ordinal), StringComparison.Ordinal);
     }
 
     [Fact]
