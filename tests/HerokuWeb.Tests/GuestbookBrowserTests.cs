@@ -27,6 +27,7 @@ public sealed class GuestbookBrowserTests(TemplatePackage package, PreparedApps 
         Assert.Equal(nameBox.Y, timeBox.Y, 1.0);
         Assert.True(nameBox.Height < 2 * timeBox.Height - 1, $"The name wraps: {nameBox.Height} px tall for a {timeBox.Height} px line.");
         Assert.Equal(name, await meta.Locator("strong").GetAttributeAsync("title"));
+        Assert.Equal(390, await page.EvaluateAsync<int>("document.documentElement.scrollWidth"));
         await page.ScreenshotAsync(new() { Path = Path.Combine(Repository.Artifacts, "postgres-Guestbook-signed-390x844.png"), FullPage = true });
         browser.AssertNoProblems();
     }
