@@ -68,18 +68,6 @@ public sealed class DatabaseTests(TemplatePackage package, PreparedApps apps, Po
     }
 
     [Fact]
-    public async Task Migrate_against_a_missing_database_fails_with_a_clear_message()
-    {
-        var app = await AppAsync();
-        var missing = (await postgres.CreateDatabaseAsync("exists")).Replace("/t_exists_", "/t_missing_", StringComparison.Ordinal);
-
-        var result = await app.RunProcfileAsync("release", ConfigVars.Production(missing));
-
-        Assert.Equal(1, result.ExitCode);
-        Assert.Contains("does not exist (SQLSTATE 3D000)", result.StandardError);
-    }
-
-    [Fact]
     public async Task Migrate_with_a_wrong_password_fails_with_a_clear_message()
     {
         var app = await AppAsync();

@@ -38,6 +38,28 @@ public sealed class GeneratedApp
         return new GeneratedApp(Path.Combine(parent, name), name);
     }
 
+    /// <summary>
+    /// A copy of the app as a fresh clone of its repository has it: no bin/, obj/ or .env (git ignores them).
+    /// </summary>
+    public GeneratedApp CleanCopy()
+    {
+        var parent = System.IO.Directory.CreateTempSubdirectory("heroku-web-clone-").FullName;
+        var target = Path.Combine(parent, Name);
+        foreach (var file in System.IO.Directory.EnumerateFiles(Directory, "*", SearchOption.AllDirectories))
+        {
+            var relative = Path.GetRelativePath(Directory, file);
+            var parts = relative.Split(Path.DirectorySeparatorChar);
+            if (parts.Any(part => part is "bin" or "obj") || relative == ".env")
+            {
+                continue;
+            }
+            var destination = Path.Combine(target, relative);
+            System.IO.Directory.CreateDirectory(Path.GetDirectoryName(destination)!);
+            File.Copy(file, destination);
+        }
+        return new GeneratedApp(target, Name);
+    }
+
     /// <summary>Builds the whole solution with every warning, MSBuild's included, as an error.</summary>
     public async Task<ProcessResult> BuildAsync() =>
         (await DotnetAsync(["build", SolutionPath, "-warnaserror"])).EnsureSuccess();
@@ -50,7 +72,9 @@ public sealed class GeneratedApp
     public async Task<ProcessResult> PublishAsync()
     {
         using var artifacts = TemporaryDirectory.Create("heroku-web-build-artifacts-");
-        return (await DotnetAsync(["publish", SolutionPath, "--runtime", "linux-x64", "-p:PublishDir=bin/publish", "--artifacts-path", artifacts.Path]))
+        // Heroku's build sets no CI variable, even when these tests run in CI.
+        return (await DotnetAsync(["publish", SolutionPath, "--runtime", "linux-x64", "-p:PublishDir=bin/publish", "--artifacts-path", artifacts.Path],
+                new Dictionary<string, string?> { ["CI"] = null }))
             .EnsureSuccess();
     }
 
@@ -87,11 +111,20 @@ public sealed class GeneratedApp
     /// Runs the app the way a developer does right after `dotnet new`: `dotnet run` in Development, with
     /// nothing set up but the generated .env. Only PORT is given, so parallel tests don't collide.
     /// </summary>
-    public async Task<AppProcess> StartDevelopmentAsync()
+    /// <param name="variables">Set in the developer's shell, as well as PORT (a variable of the shell wins over .env).</param>
+    /// <param name="arguments">After `dotnet run`'s own, such as `--urls`.</param>
+    /// <param name="port">Where the app is expected to listen; when null, a free port is given as PORT.</param>
+    public async Task<AppProcess> StartDevelopmentAsync(
+        IReadOnlyDictionary<string, string>? variables = null, string arguments = "", int? port = null)
     {
-        var port = Ports.Free();
-        var environment = DeveloperShell(new() { ["PORT"] = port.ToString(CultureInfo.InvariantCulture) });
-        return await WaitUntilHealthyAsync(AppProcess.Start($"exec dotnet run --project src/{Name} --no-build", Directory, environment, port, clean: false));
+        var environment = DeveloperShell(new Dictionary<string, string>(variables ?? new Dictionary<string, string>()));
+        if (port is null)
+        {
+            port = Ports.Free();
+            environment["PORT"] = port.Value.ToString(CultureInfo.InvariantCulture);
+        }
+        return await WaitUntilHealthyAsync(
+            AppProcess.Start($"exec dotnet run --project src/{Name} --no-build {arguments}", Directory, environment, port.Value, clean: false));
     }
 
     /// <summary>

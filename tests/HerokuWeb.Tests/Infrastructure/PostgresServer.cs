@@ -62,6 +62,21 @@ public sealed class PostgresServer : IAsyncDisposable
         return TestUrls.ToUrl(_admin, name);
     }
 
+    /// <summary>The URL of a database that does not exist yet, dropped at the end like those <see cref="CreateDatabaseAsync"/> makes.</summary>
+    public async Task<string> NewDatabaseUrlAsync(string purpose)
+    {
+        await EnsureStartedAsync();
+        var name = $"t_{purpose}_{Guid.NewGuid():N}".ToLowerInvariant();
+        name = name[..Math.Min(name.Length, 58)];
+        lock (_databases)
+        {
+            _databases.Add(name);
+            // Where the generated tests make theirs: the database name with _test appended.
+            _databases.Add(name + "_test");
+        }
+        return TestUrls.ToUrl(_admin, name);
+    }
+
     public async Task ExecuteAsync(string sql, string? database = null)
     {
         await EnsureStartedAsync();

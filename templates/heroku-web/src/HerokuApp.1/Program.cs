@@ -31,6 +31,9 @@ builder.Services.AddHealthChecks();
 
 builder.Services.AddRazorPages();
 
+// Errors for clients that do not ask for HTML: RFC 9457 problem details (Pages/Error.cshtml.cs).
+builder.Services.AddProblemDetails();
+
 var app = builder.Build();
 #if (UsePostgres)
 
@@ -44,7 +47,8 @@ if (args is ["migrate"])
 
 app.UseHeroku();
 
-// DEBUG=true shows detailed error pages, like Django's DEBUG; everyone else sees Pages/Error.
+// DEBUG=true shows detailed error pages, like Django's DEBUG; everyone else sees Pages/Error,
+// which also renders every empty error status in the site's layout: Pages/ErrorPages.cs.
 app.UseErrorPages(settings);
 
 app.MapHealthChecks("/healthz", new() { Predicate = _ => false });
@@ -54,5 +58,4 @@ app.MapHealthChecks("/readyz");
 app.MapStaticAssets();
 app.MapRazorPages().WithStaticAssets();
 
-await app.RunAsync();
-return 0;
+return await app.RunWebAsync(settings);

@@ -2,6 +2,7 @@ using System.Data.Common;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Infrastructure;
 using Microsoft.EntityFrameworkCore.Migrations;
+using Microsoft.EntityFrameworkCore.Storage;
 using Npgsql;
 
 namespace HerokuApp._1.Data;
@@ -52,6 +53,22 @@ public static class DatabaseExtensions
 
         try
         {
+            // Heroku Postgres always has the database; a local server may not yet. Created as
+            // `dotnet ef database update` would, empty, so the migrations below make every table.
+            var creator = database.GetService<IRelationalDatabaseCreator>();
+            if (!await creator.ExistsAsync())
+            {
+                app.Logger.LogInformation("migrate: creating the database.");
+                try
+                {
+                    await creator.CreateAsync();
+                }
+                catch (PostgresException exception) when (exception.SqlState == PostgresErrorCodes.DuplicateDatabase)
+                {
+                    // Another migrate process made it first.
+                }
+            }
+
             // One release process at a time, for the whole job: EF Core locks only while it migrates,
             // and what follows the migrations must happen once, not once per process.
             await database.OpenConnectionAsync();

@@ -1,3 +1,6 @@
+using System.Net;
+using System.Net.Sockets;
+using Microsoft.AspNetCore.Connections;
 using Microsoft.AspNetCore.HostFiltering;
 using Microsoft.AspNetCore.HttpOverrides;
 using HerokuApp._1.Settings;
@@ -15,9 +18,9 @@ public static class HerokuExtensions
 
     public static WebApplicationBuilder AddHeroku(this WebApplicationBuilder builder, AppSettings settings)
     {
-        // Heroku routes to $PORT on every interface; locally, listen on loopback only. Without PORT,
-        // ASPNETCORE_URLS, --urls or launchSettings.json decide, as in any ASP.NET Core app.
-        if (settings.Port is { } port)
+        // Heroku routes to $PORT on every interface, and PORT wins over any other address. Locally, PORT
+        // listens on loopback only; without it, --urls, ASPNETCORE_URLS or launchSettings.json decide.
+        if (settings.Port is int port)
         {
             var host = builder.Environment.IsDevelopment() ? "localhost" : "*";
             builder.WebHost.UseUrls($"http://{host}:{port}");
@@ -62,5 +65,51 @@ public static class HerokuExtensions
         }
 
         return app;
+    }
+
+    /// <summary>
+    /// Serves until shutdown and returns the exit code. A port that another process holds is a common
+    /// local mistake, not a bug: one line says which port and what to do, with no stack trace.
+    /// </summary>
+    public static async Task<int> RunWebAsync(this WebApplication app, AppSettings settings)
+    {
+        // Checked before the host starts, which would log the failure with a stack trace.
+        if (settings.Port is int port && IsInUse(port, loopbackOnly: app.Environment.IsDevelopment()))
+        {
+            await Console.Error.WriteLineAsync($"PORT {port} is already in use by another process: stop it or set PORT to a free port.");
+            return 1;
+        }
+        try
+        {
+            await app.RunAsync();
+            return 0;
+        }
+        catch (IOException exception) when (exception.InnerException is AddressInUseException)
+        {
+            await Console.Error.WriteLineAsync($"{exception.Message} Stop the other process, or choose another address with --urls or PORT.");
+            return 1;
+        }
+    }
+
+    private static bool IsInUse(int port, bool loopbackOnly)
+    {
+        var listener = new TcpListener(loopbackOnly ? IPAddress.Loopback : IPAddress.IPv6Any, port);
+        if (!loopbackOnly)
+        {
+            listener.Server.DualMode = true;
+        }
+        try
+        {
+            listener.Start();
+            return false;
+        }
+        catch (SocketException exception) when (exception.SocketErrorCode == SocketError.AddressAlreadyInUse)
+        {
+            return true;
+        }
+        finally
+        {
+            listener.Stop();
+        }
     }
 }

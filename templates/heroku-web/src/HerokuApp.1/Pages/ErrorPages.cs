@@ -1,3 +1,6 @@
+#if (UsePostgres)
+using HerokuApp._1.Data;
+#endif
 using HerokuApp._1.Settings;
 
 namespace HerokuApp._1.Pages;
@@ -6,23 +9,32 @@ public static class ErrorPages
 {
     public static WebApplication UseErrorPages(this WebApplication app, AppSettings settings)
     {
-        if (!settings.Debug)
+        if (settings.Debug)
         {
-            app.UseExceptionHandler("/Error");
-            return app;
-        }
-
-        app.UseDeveloperExceptionPage();
-        if (!app.Environment.IsDevelopment())
-        {
-            app.Logger.LogWarning("DEBUG is on outside Development: every visitor sees detailed error pages.");
-        }
+            app.UseDeveloperExceptionPage();
+            if (!app.Environment.IsDevelopment())
+            {
+                app.Logger.LogWarning("DEBUG is on outside Development: every visitor sees detailed error pages.");
+            }
 #if (UsePostgres)
+            else
+            {
+                // The error page for a database that lacks migrations offers to apply them.
+                app.UseMigrationsEndPoint();
+            }
+#endif
+        }
         else
         {
-            // The error page for a database that lacks migrations offers to apply them.
-            app.UseMigrationsEndPoint();
+            app.UseExceptionHandler("/Error");
         }
+
+        // Every empty error response (404, 405, 400 from a bad form, 429, 503…) gets Pages/Error too,
+        // with its status code kept.
+        app.UseStatusCodePagesWithReExecute("/Error");
+#if (UsePostgres)
+
+        app.UseDatabaseUnavailablePage(settings);
 #endif
         return app;
     }

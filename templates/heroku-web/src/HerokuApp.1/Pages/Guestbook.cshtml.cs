@@ -16,6 +16,10 @@ public sealed class GuestbookModel(AppDbContext db) : PageModel
 
     public IReadOnlyList<GuestbookEntry> Entries { get; private set; } = [];
 
+    /// <summary>Survives the redirect in a cookie that Data Protection encrypts, so any dyno can read it.</summary>
+    [TempData]
+    public string? Notice { get; set; }
+
     public async Task OnGetAsync(CancellationToken cancellationToken) =>
         Entries = await LatestEntriesAsync(cancellationToken);
 
@@ -35,6 +39,7 @@ public sealed class GuestbookModel(AppDbContext db) : PageModel
             CreatedAt = DateTimeOffset.UtcNow,
         });
         await db.SaveChangesAsync(cancellationToken);
+        Notice = $"Thanks for signing, {Input.Name.Trim()}.";
 
         // Post/Redirect/Get: a refresh does not sign twice.
         return RedirectToPage();

@@ -1,0 +1,129 @@
+using System.Text.RegularExpressions;
+using HerokuWeb.Tests.Infrastructure;
+
+namespace HerokuWeb.Tests;
+
+/// <summary>
+/// The generated app's own tests and build where they run: on Heroku CI, on a developer's machine with only
+/// .env, and in Heroku's build, which must never fail over a warning. One fresh clone for the whole class.
+/// </summary>
+public sealed class HerokuCiTests(TemplatePackage package, PreparedApps apps, PostgresServer postgres, HerokuCiTests.Clone clone)
+    : IClassFixture<HerokuCiTests.Clone>
+{
+    [Fact]
+    public async Task Heroku_ci_runs_the_generated_tests_green_with_only_its_database_url()
+    {
+        var app = await clone.AppAsync(package, apps);
+        // Heroku CI's in-dyno database: no TLS, and no sslmode in the URL.
+        var database = StripQuery(await postgres.CreateDatabaseAsync("heroku_ci"));
+
+        // The buildpack's test process, as it runs it: Debug, the solution as a positional argument.
+        var result = await app.DotnetAsync(["test", Path.GetFileName(app.SolutionPath)], new Dictionary<string, string?>
+        {
+            ["DATABASE_URL"] = database,
+            ["CI"] = "true",
+            [PostgresServer.UrlVariable] = null,
+        });
+
+        Assert.True(result.ExitCode == 0, result.ToString());
+        Assert.Matches(@"Passed!\s+-\s+Failed:\s+0", result.StdOut);
+        Assert.Equal(1L, await postgres.QueryScalarAsync<long>(database, "SELECT count(*) FROM \"__EFMigrationsHistory\""));
+    }
+
+    [Fact]
+    public async Task Without_any_database_variable_the_tests_use_the_dotenv_database_with_test_appended_and_drop_it()
+    {
+        var app = await clone.AppAsync(package, apps);
+        var development = await postgres.NewDatabaseUrlAsync("dotenv");
+        var name = new Uri(development).AbsolutePath.Trim('/');
+        await File.WriteAllTextAsync(Path.Combine(app.Directory, ".env"), $"DATABASE_URL={development}\n");
+        try
+        {
+            var result = await app.DotnetAsync(["test", Path.GetFileName(app.SolutionPath)], WithoutDatabaseVariables);
+
+            Assert.True(result.ExitCode == 0, result.ToString());
+            Assert.Matches(@"Passed!\s+-\s+Failed:\s+0", result.StdOut);
+            var probe = await postgres.CreateDatabaseAsync("probe");
+            Assert.Equal(0L, await postgres.QueryScalarAsync<long>(probe, $"SELECT count(*) FROM pg_database WHERE datname IN ('{name}', '{name}_test')"));
+        }
+        finally
+        {
+            File.Delete(Path.Combine(app.Directory, ".env"));
+        }
+    }
+
+    [Fact]
+    public async Task With_no_server_to_reach_the_tests_fail_naming_the_url_without_its_password_and_how_to_start_one()
+    {
+        var app = await clone.AppAsync(package, apps);
+        var port = Ports.Free();
+        await File.WriteAllTextAsync(Path.Combine(app.Directory, ".env"),
+            $"DATABASE_URL=postgres://postgres:s3cret-pa55@127.0.0.1:{port}/shop?sslmode=disable\n");
+        try
+        {
+            var result = await app.DotnetAsync(["test", Path.GetFileName(app.SolutionPath)], WithoutDatabaseVariables);
+
+            Assert.NotEqual(0, result.ExitCode);
+            Assert.Contains($"postgres://postgres:********@127.0.0.1:{port}/shop_test", result.StdOut, StringComparison.Ordinal);
+            Assert.Contains("docker compose up -d", result.StdOut, StringComparison.Ordinal);
+            Assert.DoesNotContain("s3cret-pa55", result.StdOut + result.StdErr, StringComparison.Ordinal);
+        }
+        finally
+        {
+            File.Delete(Path.Combine(app.Directory, ".env"));
+        }
+    }
+
+    [Fact]
+    public async Task Warnings_never_fail_herokus_build_but_fail_the_build_in_ci()
+    {
+        var app = await clone.AppAsync(package, apps);
+        var careless = Path.Combine(app.ProjectDirectory, "Careless.cs");
+        // A block-scoped namespace (IDE0161) and an unused local (CS0219).
+        await File.WriteAllTextAsync(careless, $$"""
+            namespace {{app.Name}}
+            {
+                public static class Careless
+                {
+                    public static int Answer()
+                    {
+                        var unused = 1;
+                        return 42;
+                    }
+                }
+            }
+            """);
+        try
+        {
+            var publish = await app.PublishAsync();
+            Assert.Matches("warning (CS0219|IDE0161)", publish.StdOut);
+
+            var ci = await app.DotnetAsync(["build", Path.GetFileName(app.SolutionPath)], new Dictionary<string, string?> { ["CI"] = "true" });
+
+            Assert.NotEqual(0, ci.ExitCode);
+            Assert.Matches("error CS0219", ci.StdOut);
+            Assert.Matches("error IDE0161", ci.StdOut);
+        }
+        finally
+        {
+            File.Delete(careless);
+        }
+    }
+
+    private static readonly Dictionary<string, string?> WithoutDatabaseVariables = new()
+    {
+        [PostgresServer.UrlVariable] = null,
+        ["DATABASE_URL"] = null,
+    };
+
+    private static string StripQuery(string url) => Regex.Replace(url, @"\?.*$", "");
+
+    /// <summary>One clone of the generated default app, shared by this class's tests (which run one at a time).</summary>
+    public sealed class Clone
+    {
+        private Task<GeneratedApp>? _app;
+
+        public Task<GeneratedApp> AppAsync(TemplatePackage package, PreparedApps apps) =>
+            _app ??= Task.Run(async () => (await apps.GeneratedAsync(package, Scenario.Postgres)).CleanCopy());
+    }
+}

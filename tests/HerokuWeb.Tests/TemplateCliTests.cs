@@ -1,0 +1,35 @@
+using HerokuWeb.Tests.Infrastructure;
+
+namespace HerokuWeb.Tests;
+
+/// <summary>`dotnet new heroku-web` follows the conventions of the SDK's own templates.</summary>
+public sealed class TemplateCliTests(TemplatePackage package)
+{
+    [Fact]
+    public async Task Framework_option_is_accepted_and_next_steps_are_printed_with_the_apps_name()
+    {
+        var result = await package.Hive.InstantiateAsync(TemplatePackage.ShortName, ["-n", "Shop", "-f", "net10.0", "--no-restore"]);
+
+        Assert.Contains("<TargetFramework>net10.0</TargetFramework>", await File.ReadAllTextAsync(Path.Combine(result.WorkingDirectory, "Shop", "src", "Shop", "Shop.csproj")));
+        Assert.Contains("cd Shop", result.StdOut, StringComparison.Ordinal);
+        Assert.Contains("docker compose up -d", result.StdOut, StringComparison.Ordinal);
+        Assert.Contains("dotnet run --project src/Shop -- migrate", result.StdOut, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Help_shows_the_framework_option_and_examples()
+    {
+        var help = await package.Hive.RunDotnetNewAsync([TemplatePackage.ShortName, "--help"]);
+
+        Assert.Contains("-f, --framework <net10.0>", help.StdOut, StringComparison.Ordinal);
+        Assert.Contains("dotnet new heroku-web -n MyShop --database none", help.StdOut.ReplaceLineEndings(" ").Replace("  ", " ", StringComparison.Ordinal), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task A_wrong_framework_is_refused()
+    {
+        var result = await package.Hive.InstantiateAsync(TemplatePackage.ShortName, ["-n", "Old", "-f", "net8.0", "--no-restore"], ensureSuccess: false);
+
+        Assert.NotEqual(0, result.ExitCode);
+    }
+}
