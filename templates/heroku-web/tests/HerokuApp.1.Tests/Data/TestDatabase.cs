@@ -54,7 +54,7 @@ public static class TestDatabase
             return (environment, "DATABASE_URL", false);
         }
         if (DotEnvFile.Find(AppContext.BaseDirectory) is { } path
-            && DotEnvFile.Parse(File.ReadAllText(path), path).TryGetValue("DATABASE_URL", out var development))
+            && DotEnvFile.Parse(File.ReadAllText(path), path, Environment.GetEnvironmentVariable).TryGetValue("DATABASE_URL", out var development))
         {
             // postgres://user:password@host:5432/name?sslmode=disable → …/name_test?sslmode=disable
             var query = development.IndexOf('?');
@@ -87,35 +87,45 @@ public static class TestDatabase
             }
             else
             {
-                await using var connection = new NpgsqlConnection(parsed.ToConnectionString(SslMode.Prefer, maxPoolSize: 1));
+                await using var connection = new NpgsqlConnection(parsed.ConnectionString);
                 await connection.OpenAsync();
             }
         }
         catch (NpgsqlException exception)
         {
             throw new InvalidOperationException(
-                $"The database tests could not use {parsed} (from {Resolved.Source}): {exception.Message}. " +
+                $"The database tests could not use database {parsed.Database} on {parsed.Host}:{parsed.Port} (from {Resolved.Source}): {exception.Message}. " +
                 "Start PostgreSQL there (`docker compose up -d` runs the one in compose.yaml), " +
                 $"or set {VariableName} to a database the tests may write to.", exception);
         }
         return url;
     }
 
-    private static DatabaseUrl Parse(string url) => DatabaseUrl.TryParse(url, out var parsed, out var error)
-        ? parsed
-        : throw new InvalidOperationException($"The test database URL (from {Resolved.Source}) {error}.");
+    private static NpgsqlConnectionStringBuilder Parse(string url)
+    {
+        try
+        {
+            var builder = DatabaseUrl.Parse(url);
+            builder.MaxPoolSize = 1;
+            return builder;
+        }
+        catch (FormatException exception)
+        {
+            throw new InvalidOperationException($"The test database URL (from {Resolved.Source}) {exception.Message}.", exception);
+        }
+    }
 
     // CREATE and DROP DATABASE run on the server's maintenance database, never inside the one they change.
-    private static async Task ExecuteOnServerAsync(DatabaseUrl url, Func<string, string> sql)
+    private static async Task ExecuteOnServerAsync(NpgsqlConnectionStringBuilder url, Func<string, string> sql)
     {
-        var builder = new NpgsqlConnectionStringBuilder(url.ToConnectionString(SslMode.Prefer, maxPoolSize: 1))
+        var builder = new NpgsqlConnectionStringBuilder(url.ConnectionString)
         {
             Database = "postgres",
             Pooling = false,
         };
         await using var connection = new NpgsqlConnection(builder.ConnectionString);
         await connection.OpenAsync();
-        await using var command = new NpgsqlCommand(sql(url.Database.Replace("\"", "\"\"", StringComparison.Ordinal)), connection);
+        await using var command = new NpgsqlCommand(sql(url.Database!.Replace("\"", "\"\"", StringComparison.Ordinal)), connection);
         await command.ExecuteNonQueryAsync();
     }
 }
