@@ -3,6 +3,7 @@ using HerokuApp._1.Data;
 #endif
 using HerokuApp._1.Heroku;
 using HerokuApp._1.Pages;
+using HerokuApp._1.Security;
 using HerokuApp._1.Settings;
 
 var builder = WebApplication.CreateBuilder(args);
@@ -16,6 +17,9 @@ if (!builder.TryAddAppSettings(out var settings))
 
 // Port, router, shutdown window and key ring for Heroku's dynos: Heroku/HerokuExtensions.cs.
 builder.AddHeroku(settings);
+
+// Security headers, HTTPS-only cookies and rate-limited public forms: Security/SecurityExtensions.cs.
+builder.AddSecurity();
 #if (UsePostgres)
 
 // PostgreSQL from DATABASE_URL through EF Core: Data/DatabaseExtensions.cs.
@@ -41,6 +45,8 @@ app.UseHeroku();
 
 // DEBUG=true shows detailed error pages, like Django's DEBUG; everyone else sees Pages/Error.
 app.UseErrorPages(settings);
+
+app.UseSecurity();
 
 app.MapHealthChecks("/healthz", new() { Predicate = _ => false });
 app.MapHealthChecks("/readyz");

@@ -1,6 +1,7 @@
 using System.Data.Common;
 using Microsoft.AspNetCore.DataProtection;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Diagnostics;
 using Microsoft.EntityFrameworkCore.Infrastructure;
 using Microsoft.EntityFrameworkCore.Migrations;
 using Npgsql;
@@ -16,13 +17,30 @@ public static class DatabaseExtensions
     {
         // Heroku Postgres refuses unencrypted connections; a local server usually has no TLS at all.
         var defaultSslMode = builder.Environment.IsDevelopment() ? SslMode.Prefer : SslMode.Require;
-        var connectionString = settings.DatabaseUrl.ToConnectionString(defaultSslMode, settings.DatabasePoolSize);
+        var connectionString = new NpgsqlConnectionStringBuilder(settings.DatabaseUrl.ToConnectionString(defaultSslMode, settings.DatabasePoolSize))
+        {
+            // Heroku's router gives up on a request after 30 s (H12). A down or hung database must fail it sooner,
+            // as a 503 (DatabaseUnavailableHandler.cs): at most 5 s to connect or wait for a pooled connection,
+            // 15 s per command, 2 s to cancel it. Requests also cancel their queries when the visitor goes away.
+            Timeout = 5,
+            CommandTimeout = 15,
+            CancellationTimeout = 2000,
+        }.ConnectionString;
 
         builder.Services.AddDbContext<AppDbContext>(options => options
             .UseNpgsql(connectionString)
-            .UseSnakeCaseNamingConvention());
+            .UseSnakeCaseNamingConvention()
+            // A failed query is logged once, by the request that fails; EF Core's own reports would add three lines.
+            .ConfigureWarnings(warnings => warnings.Log(
+                (RelationalEventId.ConnectionError, LogLevel.Debug),
+                (RelationalEventId.CommandError, LogLevel.Debug),
+                (CoreEventId.QueryIterationFailed, LogLevel.Debug),
+                (CoreEventId.SaveChangesFailed, LogLevel.Debug))));
+        builder.Services.AddExceptionHandler<DatabaseUnavailableHandler>();
 
-        builder.Services.AddHealthChecks().AddDbContextCheck<AppDbContext>("database");
+        builder.Services.AddHealthChecks()
+            .AddDbContextCheck<AppDbContext>("database")
+            .AddCheck<PendingMigrationsHealthCheck>("migrations", timeout: TimeSpan.FromSeconds(10));
 
         if (settings.Debug && builder.Environment.IsDevelopment())
         {

@@ -28,11 +28,20 @@ public static class HerokuExtensions
         builder.WebHost.UseUrls($"http://{host}:{settings.Port}");
 
         builder.Services.Configure<HostOptions>(options => options.ShutdownTimeout = ShutdownTimeout);
+        if (!builder.Environment.IsDevelopment())
+        {
+            builder.Services.AddShutdownDrain();
+        }
 
-        // Heroku's log router timestamps each line and lists them one by one: one line per entry.
-        builder.Logging.AddSimpleConsole(options => options.SingleLine = true);
+        // Heroku's log router timestamps each line and lists them one by one: one short line per entry.
+        builder.Logging.AddHerokuConsole(includeStackTraces: settings.Debug || builder.Environment.IsDevelopment());
 
-        builder.Services.Configure<HostFilteringOptions>(options => options.AllowedHosts = [.. settings.AllowedHosts]);
+        // A request without a Host (HTTP/1.0) names no allowed host either, unless every host is allowed.
+        builder.Services.Configure<HostFilteringOptions>(options =>
+        {
+            options.AllowedHosts = [.. settings.AllowedHosts];
+            options.AllowEmptyHosts = settings.AllowedHosts.Contains("*");
+        });
 
         // The router terminates TLS and says so in X-Forwarded-Proto. Its addresses are neither fixed nor
         // published, so every proxy is trusted; that is safe because dynos are only reachable through it.
@@ -72,6 +81,7 @@ public static class HerokuExtensions
 
         if (!app.Environment.IsDevelopment())
         {
+            app.UseShutdownDrain();
             app.UseHsts();
             app.UseHttpsRedirection();
         }

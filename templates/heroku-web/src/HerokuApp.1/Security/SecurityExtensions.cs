@@ -1,0 +1,67 @@
+using Microsoft.AspNetCore.CookiePolicy;
+using Microsoft.AspNetCore.Server.Kestrel.Core;
+
+namespace HerokuApp._1.Security;
+
+/// <summary>
+/// What a browser is told to enforce (security headers), how cookies travel, and how hard the public
+/// forms may be used (RateLimits.cs). The README's "Security" section lists what is left to decide.
+/// </summary>
+public static class SecurityExtensions
+{
+    public static WebApplicationBuilder AddSecurity(this WebApplicationBuilder builder)
+    {
+        // The server's name and version help only whoever looks for a known hole.
+        builder.Services.Configure<KestrelServerOptions>(options => options.AddServerHeader = false);
+
+        // Every cookie rides HTTPS only: always outside Development (Heroku serves every visitor over HTTPS),
+        // and in Development whenever the request came over HTTPS. Each cookie keeps its own HttpOnly and
+        // SameSite (the antiforgery cookie: HttpOnly, Strict; TempData's: HttpOnly, Lax); none may be looser than Lax.
+        builder.Services.Configure<CookiePolicyOptions>(options =>
+        {
+            options.Secure = builder.Environment.IsDevelopment() ? CookieSecurePolicy.SameAsRequest : CookieSecurePolicy.Always;
+            options.MinimumSameSitePolicy = SameSiteMode.Lax;
+            options.HttpOnly = HttpOnlyPolicy.None;
+        });
+
+        builder.Services.AddPublicFormRateLimits();
+        return builder;
+    }
+
+    public static WebApplication UseSecurity(this WebApplication app)
+    {
+        app.UseCookiePolicy();
+
+        // After the error pages, so the error page they re-execute gets these headers too.
+        app.UseSecurityHeaders(SecurityHeaders());
+
+        app.UseRateLimiter();
+        return app;
+    }
+
+    /// <summary>
+    /// The headers that score the top grade in Mozilla's HTTP Observatory. The policy allows this app's own
+    /// files only: pages have no inline scripts or styles, and the icon is a data: image. A script, style or
+    /// font from another site (analytics, a CDN) needs its origin added to the matching directive.
+    /// Strict-Transport-Security comes from UseHsts (Heroku/HerokuExtensions.cs).
+    /// </summary>
+    private static HeaderPolicyCollection SecurityHeaders() => new HeaderPolicyCollection()
+        .AddContentSecurityPolicy(csp =>
+        {
+            csp.AddDefaultSrc().None();
+            csp.AddScriptSrc().Self();
+            csp.AddStyleSrc().Self();
+            csp.AddImgSrc().Self().Data();
+            csp.AddFontSrc().Self();
+            csp.AddConnectSrc().Self();
+            csp.AddManifestSrc().Self();
+            csp.AddFormAction().Self();
+            csp.AddBaseUri().None();
+            csp.AddFrameAncestors().None();
+        })
+        .AddFrameOptionsDeny()
+        .AddContentTypeOptionsNoSniff()
+        .AddReferrerPolicyStrictOriginWhenCrossOrigin()
+        .AddPermissionsPolicyWithDefaultSecureDirectives()
+        .AddCrossOriginOpenerPolicy(policy => policy.SameOrigin());
+}
