@@ -28,7 +28,8 @@ public static class HerokuExtensions
         builder.WebHost.UseUrls($"http://{host}:{settings.Port}");
 
         builder.Services.Configure<HostOptions>(options => options.ShutdownTimeout = ShutdownTimeout);
-        if (!builder.Environment.IsDevelopment())
+        // On a dyno, stopping starts with a short drain of keep-alive connections (ShutdownDrain.cs).
+        if (builder.Environment.IsProduction())
         {
             builder.Services.AddShutdownDrain();
         }
@@ -79,9 +80,13 @@ public static class HerokuExtensions
         // First, so everything after it sees the visitor's scheme and address rather than the router's.
         app.UseForwardedHeaders();
 
-        if (!app.Environment.IsDevelopment())
+        if (app.Environment.IsProduction())
         {
             app.UseShutdownDrain();
+        }
+
+        if (!app.Environment.IsDevelopment())
+        {
             app.UseHsts();
             app.UseHttpsRedirection();
         }
