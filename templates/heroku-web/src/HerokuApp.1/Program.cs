@@ -46,7 +46,7 @@ app.UseHeroku();
 // DEBUG=true shows detailed error pages, like Django's DEBUG; everyone else sees Pages/Error.
 app.UseErrorPages(settings);
 
-app.UseSecurity();
+app.UseSecurity(settings);
 
 app.MapHealthChecks("/healthz", new() { Predicate = _ => false });
 app.MapHealthChecks("/readyz");

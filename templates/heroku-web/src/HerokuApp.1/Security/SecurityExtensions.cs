@@ -1,5 +1,6 @@
 using Microsoft.AspNetCore.CookiePolicy;
 using Microsoft.AspNetCore.Server.Kestrel.Core;
+using HerokuApp._1.Settings;
 
 namespace HerokuApp._1.Security;
 
@@ -28,9 +29,26 @@ public static class SecurityExtensions
         return builder;
     }
 
-    public static WebApplication UseSecurity(this WebApplication app)
+    public static WebApplication UseSecurity(this WebApplication app, AppSettings settings)
     {
         app.UseCookiePolicy();
+
+        if (settings.Debug)
+        {
+            // The detailed error page (DEBUG=true) runs inline scripts and styles of its own.
+            app.Use((context, next) =>
+            {
+                context.Response.OnStarting(() =>
+                {
+                    if (context.Response.StatusCode >= StatusCodes.Status500InternalServerError)
+                    {
+                        context.Response.Headers.ContentSecurityPolicy = default;
+                    }
+                    return Task.CompletedTask;
+                });
+                return next(context);
+            });
+        }
 
         // After the error pages, so the error page they re-execute gets these headers too.
         app.UseSecurityHeaders(SecurityHeaders());
