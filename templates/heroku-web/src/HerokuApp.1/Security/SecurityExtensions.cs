@@ -35,7 +35,8 @@ public static class SecurityExtensions
 
         if (settings.Debug)
         {
-            // The detailed error page (DEBUG=true) runs inline scripts and styles of its own.
+            // The detailed error page (DEBUG=true) runs inline scripts and styles of its own. Callbacks run
+            // last-registered first, so this one runs after the headers below are added.
             app.Use((context, next) =>
             {
                 context.Response.OnStarting(() =>
