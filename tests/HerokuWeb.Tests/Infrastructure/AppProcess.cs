@@ -62,11 +62,13 @@ public sealed class AppProcess : IAsyncDisposable
         var handler = new HttpClientHandler
         {
             AllowAutoRedirect = false,
-            UseCookies = cookies is not null,
-            CookieContainer = cookies ?? new CookieContainer(),
+            UseCookies = false,
             AutomaticDecompression = DecompressionMethods.None,
         };
-        var client = new HttpClient(handler) { BaseAddress = BaseAddress, Timeout = TimeSpan.FromSeconds(30) };
+        HttpMessageHandler pipeline = cookies is null
+            ? handler
+            : new BrowserCookies(cookies, forwardedAsHttps ? Uri.UriSchemeHttps : Uri.UriSchemeHttp) { InnerHandler = handler };
+        var client = new HttpClient(pipeline) { BaseAddress = BaseAddress, Timeout = TimeSpan.FromSeconds(30) };
         if (forwardedAsHttps)
         {
             client.DefaultRequestHeaders.Add("X-Forwarded-Proto", "https");
@@ -154,5 +156,30 @@ public sealed class AppProcess : IAsyncDisposable
         {
             _output.AppendLine(line);
         }
+    }
+}
+
+/// <summary>
+/// The visitor's cookie jar as their browser keeps it: for the URL they see, which is HTTPS when the router
+/// forwards HTTPS, so Secure cookies come back although the router talks plain HTTP to the dyno.
+/// </summary>
+internal sealed class BrowserCookies(CookieContainer cookies, string scheme) : DelegatingHandler
+{
+    protected override async Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken cancellationToken)
+    {
+        var visible = new UriBuilder(request.RequestUri!) { Scheme = scheme, Port = -1 }.Uri;
+        if (cookies.GetCookieHeader(visible) is { Length: > 0 } header)
+        {
+            request.Headers.Add("Cookie", header);
+        }
+        var response = await base.SendAsync(request, cancellationToken);
+        if (response.Headers.TryGetValues("Set-Cookie", out var setCookies))
+        {
+            foreach (var setCookie in setCookies)
+            {
+                cookies.SetCookies(visible, setCookie);
+            }
+        }
+        return response;
     }
 }

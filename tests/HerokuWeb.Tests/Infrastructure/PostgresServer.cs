@@ -26,6 +26,7 @@ public sealed class PostgresServer : IAsyncDisposable
     private NpgsqlConnectionStringBuilder _admin = new();
     private TemporaryDirectory? _directory;
     private string? _binaries;
+    private bool _paused;
 
     public PostgresServer()
     {
@@ -113,6 +114,26 @@ public sealed class PostgresServer : IAsyncDisposable
         await RunAsServerUserAsync(Path.Combine(_binaries!, "pg_ctl"), ["stop", "-w", "-m", "fast", "-D", DataDirectory]);
     }
 
+    /// <summary>
+    /// Stops every process of the throwaway cluster with SIGSTOP, as when its host hangs: connections stay
+    /// open and accepted, and nothing answers. <see cref="ResumeAsync"/> (or disposing) lets it go on.
+    /// </summary>
+    public async Task PauseAsync() => await SignalClusterAsync("STOP");
+
+    public async Task ResumeAsync() => await SignalClusterAsync("CONT");
+
+    private async Task SignalClusterAsync(string signal)
+    {
+        await EnsureStartedAsync();
+        RequireThrowaway();
+        // The postmaster's process id is the first line of postmaster.pid; the backends are its children.
+        var postmaster = (await File.ReadAllLinesAsync(Path.Combine(DataDirectory, "postmaster.pid")))[0].Trim();
+        var children = await ProcessRunner.RunAsync("pgrep", ["-P", postmaster], _directory!);
+        var processes = children.StandardOutput.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
+        (await ProcessRunner.RunAsync("kill", [$"-{signal}", postmaster, .. processes], _directory!)).EnsureSuccess();
+        _paused = signal == "STOP";
+    }
+
     public async ValueTask DisposeAsync()
     {
         Task? started;
@@ -145,6 +166,10 @@ public sealed class PostgresServer : IAsyncDisposable
             return;
         }
 
+        if (_paused)
+        {
+            await ResumeAsync();
+        }
         await RunAsServerUserAsync(Path.Combine(_binaries!, "pg_ctl"), ["stop", "-m", "immediate", "-D", DataDirectory], check: false);
         _directory.Dispose();
     }

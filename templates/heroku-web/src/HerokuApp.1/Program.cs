@@ -4,6 +4,7 @@ using HerokuApp._1.Data;
 using HerokuApp._1.Heroku;
 using HerokuApp._1.KeyRing;
 using HerokuApp._1.Pages;
+using HerokuApp._1.Security;
 using HerokuApp._1.Settings;
 
 var builder = WebApplication.CreateBuilder(args);
@@ -17,6 +18,9 @@ if (!builder.TryAddAppSettings(out var settings))
 
 // Port, router and shutdown window for Heroku's dynos: Heroku/HerokuExtensions.cs.
 builder.AddHeroku(settings);
+
+// Security headers, HTTPS-only cookies and rate-limited public forms: Security/SecurityExtensions.cs.
+builder.AddSecurity();
 #if (UsePostgres)
 
 // PostgreSQL from DATABASE_URL through EF Core: Data/DatabaseExtensions.cs.
@@ -50,6 +54,8 @@ app.UseHeroku();
 // DEBUG=true shows detailed error pages, like Django's DEBUG; everyone else sees Pages/Error,
 // which also renders every empty error status in the site's layout: Pages/ErrorPages.cs.
 app.UseErrorPages(settings);
+
+app.UseSecurity(settings);
 
 app.MapHealthChecks("/healthz", new() { Predicate = _ => false });
 app.MapHealthChecks("/readyz");

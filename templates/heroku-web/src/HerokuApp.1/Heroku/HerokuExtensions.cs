@@ -27,11 +27,21 @@ public static class HerokuExtensions
         }
 
         builder.Services.Configure<HostOptions>(options => options.ShutdownTimeout = ShutdownTimeout);
+        // On a dyno, stopping starts with a short drain of keep-alive connections (ShutdownDrain.cs).
+        if (builder.Environment.IsProduction())
+        {
+            builder.Services.AddShutdownDrain();
+        }
 
-        // Heroku's log router timestamps each line and lists them one by one: one line per entry.
-        builder.Logging.AddSimpleConsole(options => options.SingleLine = true);
+        // Heroku's log router timestamps each line and lists them one by one: one short line per entry.
+        builder.Logging.AddHerokuConsole(includeStackTraces: settings.Debug || builder.Environment.IsDevelopment());
 
-        builder.Services.Configure<HostFilteringOptions>(options => options.AllowedHosts = [.. settings.AllowedHosts]);
+        // A request without a Host (HTTP/1.0) names no allowed host either, unless every host is allowed.
+        builder.Services.Configure<HostFilteringOptions>(options =>
+        {
+            options.AllowedHosts = [.. settings.AllowedHosts];
+            options.AllowEmptyHosts = settings.AllowedHosts.Contains("*");
+        });
 
         // The router terminates TLS and says so in X-Forwarded-Proto. Its addresses are neither fixed nor
         // published, so every proxy is trusted; that is safe because dynos are only reachable through it.
@@ -57,6 +67,11 @@ public static class HerokuExtensions
     {
         // First, so everything after it sees the visitor's scheme and address rather than the router's.
         app.UseForwardedHeaders();
+
+        if (app.Environment.IsProduction())
+        {
+            app.UseShutdownDrain();
+        }
 
         if (!app.Environment.IsDevelopment())
         {

@@ -1,12 +1,16 @@
 using System.ComponentModel.DataAnnotations;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Mvc.RazorPages;
+using Microsoft.AspNetCore.RateLimiting;
 using Microsoft.EntityFrameworkCore;
 using HerokuApp._1.Data;
 using HerokuApp._1.Guestbook;
+using HerokuApp._1.Security;
 
 namespace HerokuApp._1.Pages;
 
+// Anyone may post: a client address gets RateLimits.PostsPerWindow posts per window, then 429.
+[EnableRateLimiting(RateLimits.PublicForm)]
 public sealed class GuestbookModel(AppDbContext db) : PageModel
 {
     private const int ShownEntries = 20;
