@@ -10,8 +10,13 @@ namespace HerokuApp._1.Tests.Heroku;
 /// </summary>
 public sealed class AppJsonTests
 {
+#if (UsePostgres)
     // Heroku sets these itself: PORT for every web dyno, DATABASE_URL when it attaches the database add-on.
     private static readonly string[] SetByHeroku = ["PORT", "DATABASE_URL"];
+#else
+    // Heroku sets PORT itself, for every web dyno.
+    private static readonly string[] SetByHeroku = ["PORT"];
+#endif
 
     private static readonly JsonElement Env = ReadAppJson().GetProperty("env");
 
