@@ -26,6 +26,10 @@ public sealed class CheckTests(TemplatePackage package, PreparedApps apps, Postg
         Assert.True(result.ExitCode == 0, result.Output);
         Assert.DoesNotContain("ERROR", result.StandardOutput, StringComparison.Ordinal);
         Assert.Contains("(Production).", result.StandardOutput, StringComparison.Ordinal);
+        foreach (var subject in new[] { "DEBUG", "ALLOWED_HOSTS", "SECRET_KEY", "HSTS", "HTTPS", "X-FRAME-OPTIONS", "DATABASE_POOL_SIZE", "MIGRATIONS" })
+        {
+            Assert.DoesNotContain($"WARNING {subject} ", result.StandardOutput, StringComparison.Ordinal);
+        }
     }
 
     [Theory]
