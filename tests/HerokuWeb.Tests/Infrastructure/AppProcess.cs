@@ -77,9 +77,14 @@ public sealed class AppProcess : IAsyncDisposable
         return client;
     }
 
-    public async Task WaitUntilHealthyAsync()
+    /// <param name="host">The Host header to ask with, for an app that does not answer to localhost.</param>
+    public async Task WaitUntilHealthyAsync(string? host = null)
     {
         using var client = CreateClient();
+        if (host is not null)
+        {
+            client.DefaultRequestHeaders.Host = host;
+        }
         var deadline = DateTime.UtcNow + StartTimeout;
         while (DateTime.UtcNow < deadline)
         {

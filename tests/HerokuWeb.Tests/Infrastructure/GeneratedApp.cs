@@ -85,13 +85,25 @@ public sealed class GeneratedApp
         return await ProcessRunner.RunAsync("bash", ["-c", Procfile[process]], Directory, DynoEnvironment(configVars, home), clean: true, timeout);
     }
 
+    /// <summary>
+    /// Runs the published app with <paramref name="arguments"/> in a one-off dyno, as
+    /// `heroku run "cd src/App/bin/publish && ./App check"` does.
+    /// </summary>
+    public async Task<ProcessResult> RunOneOffAsync(string arguments, IReadOnlyDictionary<string, string> configVars)
+    {
+        using var home = NewDynoHome();
+        return await ProcessRunner.RunAsync(
+            "bash", ["-c", $"cd src/{Name}/bin/publish && exec ./{Name} {arguments}"], Directory, DynoEnvironment(configVars, home), clean: true);
+    }
+
     /// <summary>Starts the Procfile's web process as a dyno would and waits until it answers.</summary>
-    public async Task<AppProcess> StartWebAsync(IReadOnlyDictionary<string, string> configVars)
+    /// <param name="host">The host name the router would send, when the app does not answer to localhost.</param>
+    public async Task<AppProcess> StartWebAsync(IReadOnlyDictionary<string, string> configVars, string? host = null)
     {
         var port = configVars.TryGetValue("PORT", out var given) ? int.Parse(given, CultureInfo.InvariantCulture) : Ports.Free();
         var home = NewDynoHome();
         var environment = DynoEnvironment(new Dictionary<string, string>(configVars) { ["PORT"] = port.ToString(CultureInfo.InvariantCulture) }, home);
-        return await WaitUntilHealthyAsync(AppProcess.Start(Procfile["web"], Directory, environment, port, owned: home));
+        return await WaitUntilHealthyAsync(AppProcess.Start(Procfile["web"], Directory, environment, port, owned: home), host);
     }
 
     /// <summary>
@@ -147,11 +159,11 @@ public sealed class GeneratedApp
     public Task<ProcessResult> DotnetAsync(string[] arguments, IReadOnlyDictionary<string, string?>? environment = null) =>
         DotnetCli.RunAsync(arguments, Directory, new DotnetCommandOptions { Timeout = BuildTimeout, Environment = environment });
 
-    private static async Task<AppProcess> WaitUntilHealthyAsync(AppProcess app)
+    private static async Task<AppProcess> WaitUntilHealthyAsync(AppProcess app, string? host = null)
     {
         try
         {
-            await app.WaitUntilHealthyAsync();
+            await app.WaitUntilHealthyAsync(host);
             return app;
         }
         catch

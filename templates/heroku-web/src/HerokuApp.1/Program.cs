@@ -1,6 +1,7 @@
 #if (UsePostgres)
 using HerokuApp._1.Data;
 #endif
+using HerokuApp._1.Checks;
 using HerokuApp._1.Heroku;
 using HerokuApp._1.KeyRing;
 using HerokuApp._1.Pages;
@@ -48,6 +49,12 @@ if (args is ["migrate"])
     return await app.MigrateDatabaseAsync(thenOnce: KeyRingExtensions.CreateFirstKey);
 }
 #endif
+
+// `HerokuApp.1 check` finds what would go wrong in production, like Django's `check --deploy`: Checks/DeployCheck.cs.
+if (args is ["check", .. var options])
+{
+    return await app.CheckAsync(settings, options);
+}
 
 app.UseHeroku();
 

@@ -128,7 +128,8 @@ public static class DatabaseExtensions
         }
     }
 
-    private static string Describe(Exception exception)
+    /// <summary>A database failure in one line, innermost cause included, without the connection string.</summary>
+    internal static string Describe(Exception exception)
     {
         var messages = new List<string>();
         for (var current = exception; current is not null; current = current.InnerException)
