@@ -1,5 +1,5 @@
-using System.Runtime.CompilerServices;
 using System.Text.Json;
+using Microsoft.Extensions.Configuration;
 using HerokuApp._1.Settings;
 
 namespace HerokuApp._1.Tests.Heroku;
@@ -11,11 +11,13 @@ namespace HerokuApp._1.Tests.Heroku;
 public sealed class AppJsonTests
 {
 #if (UsePostgres)
-    // Heroku sets these itself: PORT for every web dyno, DATABASE_URL when it attaches the database add-on.
-    private static readonly string[] SetByHeroku = ["PORT", "DATABASE_URL"];
+    // Heroku sets these itself: PORT for every web dyno, HEROKU_APP_DEFAULT_DOMAIN_NAME with dyno metadata
+    // on (which app.json cannot turn on), DATABASE_URL when it attaches the database add-on.
+    private static readonly string[] SetByHeroku = ["PORT", "HEROKU_APP_DEFAULT_DOMAIN_NAME", "DATABASE_URL"];
 #else
-    // Heroku sets PORT itself, for every web dyno.
-    private static readonly string[] SetByHeroku = ["PORT"];
+    // Heroku sets these itself: PORT for every web dyno, HEROKU_APP_DEFAULT_DOMAIN_NAME with dyno metadata
+    // on (which app.json cannot turn on).
+    private static readonly string[] SetByHeroku = ["PORT", "HEROKU_APP_DEFAULT_DOMAIN_NAME"];
 #endif
 
     private static readonly JsonElement Env = ReadAppJson().GetProperty("env");
@@ -23,9 +25,7 @@ public sealed class AppJsonTests
     [Fact]
     public void Declares_every_variable_the_settings_type_reads_except_those_heroku_sets()
     {
-        var declared = SettingsBinder.Declarations(typeof(AppSettings))
-            .Select(declaration => declaration.Variable.Name)
-            .Except(SetByHeroku);
+        var declared = ReadWith(new()).Names.Except(SetByHeroku);
 
         Assert.Equal(declared, Env.EnumerateObject().Select(variable => variable.Name));
     }
@@ -33,13 +33,23 @@ public sealed class AppJsonTests
     [Fact]
     public void Describes_every_variable_and_marks_the_required_ones()
     {
-        foreach (var (property, variable) in SettingsBinder.Declarations(typeof(AppSettings)).Where(d => !SetByHeroku.Contains(d.Variable.Name)))
+        // What a new app lacks when app.json sets nothing: Heroku sets only PORT (and DATABASE_URL with the add-on).
+        var reader = ReadWith(new() { ["PORT"] = "5000", ["DATABASE_URL"] = "postgres://u:p@db:5432/app" });
+        var problems = Assert.Throws<InvalidSettingsException>(reader.ThrowIfInvalid).Problems;
+        foreach (var name in reader.Names.Except(SetByHeroku))
         {
-            var entry = Env.GetProperty(variable.Name);
-            Assert.False(string.IsNullOrWhiteSpace(entry.GetProperty("description").GetString()), $"{variable.Name} has no description.");
-            Assert.True(property.IsDefined(typeof(RequiredMemberAttribute), inherit: false) == entry.GetProperty("required").GetBoolean(),
-                $"{variable.Name} is marked required in app.json only if the settings type requires it.");
+            var entry = Env.GetProperty(name);
+            Assert.False(string.IsNullOrWhiteSpace(entry.GetProperty("description").GetString()), $"{name} has no description.");
+            Assert.True(problems.Any(problem => problem.Name == name) == entry.GetProperty("required").GetBoolean(),
+                $"{name} is marked required in app.json only if the settings type requires it on a new Heroku app.");
         }
+    }
+
+    private static SettingsReader ReadWith(Dictionary<string, string?> variables)
+    {
+        var reader = new SettingsReader(new ConfigurationBuilder().AddInMemoryCollection(variables).Build());
+        _ = new AppSettings(reader);
+        return reader;
     }
 
     [Fact]
