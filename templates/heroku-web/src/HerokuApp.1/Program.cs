@@ -27,6 +27,9 @@ builder.Services.AddHealthChecks();
 
 builder.Services.AddRazorPages();
 
+// Bind $PORT first; the key ring is read when a page first needs it: Heroku/KeyRingStartup.cs.
+builder.Services.LoadKeyRingOnFirstUse();
+
 var app = builder.Build();
 #if (UsePostgres)
 
