@@ -341,7 +341,7 @@ class Bench:
         """The `none` app with one middleware line of its pipeline removed at a time, in paired rounds
         against the whole app, on the probe file and the home page."""
         app = self.apps[NONE]
-        sources = [app.project_dir / "Program.cs", *sorted((app.project_dir).glob("*/*Extensions.cs"))]
+        sources = sorted(source for source in app.project_dir.rglob("*.cs") if not {"bin", "obj"} & set(source.parts))
         pieces = []
         for source in sources:
             for number, line in enumerate(source.read_text().splitlines()):
@@ -367,13 +367,16 @@ class Bench:
                 log(f"  {line}: does not build without it, skipped ({str(failure).splitlines()[0]})")
                 continue
             variants.append((f"{source.name}: `{line}`", variant))
-        rows = {label: {PROBE_PATH: [], "/": [], "cpu" + PROBE_PATH: [], "cpu/": []} for label, _ in variants}
+        rows = {label: {PROBE_PATH: [], "/": [], "cpu" + PROBE_PATH: [], "cpu/": [], "status": set()} for label, _ in variants}
         for round_ in range(self.options.ablation_rounds):
             for label, variant in variants:
                 measured = {}
                 for which in ((app, variant) if round_ % 2 == 0 else (variant, app)):
                     process, port = self.start(which)
                     try:
+                        if which is variant:
+                            # Without some pieces the app answers differently (a redirect): the row says so.
+                            rows[label]["status"] |= {coldstart.get(port, path) for path in (PROBE_PATH, "/")}
                         for path in (PROBE_PATH, "/"):
                             self.wrk(process, port, path, self.options.warmup)
                             measured[which.name, path] = self.wrk(process, port, path, self.options.seconds)
@@ -505,7 +508,8 @@ class Bench:
             add("| Piece removed | same file: req/s ratio | same file: CPU µs | home page: req/s ratio | home page: CPU µs |")
             add("| --- | --- | --- | --- | --- |")
             for label, row in ablation.items():
-                add(f"| {label} | {spread(row[PROBE_PATH])} | {spread(row['cpu' + PROBE_PATH], 1)} "
+                answers = "" if row["status"] <= {200} else f" (answers {', '.join(map(str, sorted(row['status'])))} without it)"
+                add(f"| {label}{answers} | {spread(row[PROBE_PATH])} | {spread(row['cpu' + PROBE_PATH], 1)} "
                     f"| {spread(row['/'])} | {spread(row['cpu/'], 1)} |")
         add("")
         add("## Every round")
