@@ -204,16 +204,17 @@ class Bench:
     def command(self, app, port):
         return [part.format(exe=app.executable, port=port) for part in app.command]
 
-    def start(self, app, extra_env=None, publish_dir=None):
+    def start(self, app, extra_env=None, publish_dir=None, any_answer=False):
+        """Starts an app and waits for a 200 on / (any answer at all, with any_answer)."""
         port = coldstart.free_port()
         process = subprocess.Popen(self.command(app, port), cwd=publish_dir or app.publish_dir,
                                    env=self.env(app, port, extra_env),
                                    stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
         deadline = time.time() + 60
-        while not coldstart.answers_200(port):
+        while not (coldstart.answers(port) if any_answer else coldstart.answers_200(port)):
             if process.poll() is not None or time.time() > deadline:
                 process.kill()
-                sys.exit(f"{app.name} did not answer 200 on / (exit code {process.poll()})")
+                sys.exit(f"{app.name} did not answer {'' if any_answer else '200 '}on / (exit code {process.poll()})")
             time.sleep(0.01)
         return process, port
 
@@ -355,8 +356,9 @@ class Bench:
         log(f"Ablation: {len(pieces)} pieces")
         self.loads["ablation"] = load()
         variants = []
-        for source, number, line in pieces:
-            copy = self.work / f"ablation-{len(variants)}"
+        for index, (source, number, line) in enumerate(pieces):
+            copy = self.work / f"ablation-{index}"
+            shutil.rmtree(copy, ignore_errors=True)  # left by an earlier run in this folder
             shutil.copytree(app.project_dir.parent.parent, copy,
                             ignore=shutil.ignore_patterns("bin", "obj", "TestResults"))
             target = copy / source.relative_to(app.project_dir.parent.parent)
@@ -377,7 +379,7 @@ class Bench:
             for label, variant in variants:
                 measured = {}
                 for which in ((app, variant) if round_ % 2 == 0 else (variant, app)):
-                    process, port = self.start(which)
+                    process, port = self.start(which, any_answer=which is variant)
                     try:
                         if which is variant:
                             # Without some pieces the app answers differently (a redirect): the row says so.

@@ -50,6 +50,14 @@ def get(port, path="/", timeout=60):
         connection.close()
 
 
+def answers(port):
+    try:
+        get(port, timeout=5)
+        return True
+    except OSError:
+        return False
+
+
 def answers_200(port):
     try:
         return get(port, timeout=5) == 200
