@@ -491,14 +491,14 @@ class Bench:
         add("")
         if self.instantiation_times is None:
             add("Not measured in this run (--reuse).")
-            add("")
-        add("| Command | heroku-web none (s) | heroku-web postgres (s) | bare webapp (s) | none ÷ bare | postgres ÷ bare |")
-        add("| --- | --- | --- | --- | --- | --- |")
-        for mode, times in (self.instantiation_times or {}).items():
-            r_none = [a / b for a, b in zip(times[NONE], times[BARE])]
-            r_pg = [a / b for a, b in zip(times[POSTGRES], times[BARE])]
-            add(f"| `dotnet new`, {mode} | {median(times[NONE]):.2f} | {median(times[POSTGRES]):.2f} | {median(times[BARE]):.2f} "
-                f"| {spread(r_none)} | {spread(r_pg)} |")
+        else:
+            add("| Command | heroku-web none (s) | heroku-web postgres (s) | bare webapp (s) | none ÷ bare | postgres ÷ bare |")
+            add("| --- | --- | --- | --- | --- | --- |")
+            for mode, times in self.instantiation_times.items():
+                r_none = [a / b for a, b in zip(times[NONE], times[BARE])]
+                r_pg = [a / b for a, b in zip(times[POSTGRES], times[BARE])]
+                add(f"| `dotnet new`, {mode} | {median(times[NONE]):.2f} | {median(times[POSTGRES]):.2f} "
+                    f"| {median(times[BARE]):.2f} | {spread(r_none)} | {spread(r_pg)} |")
         add("")
         add("## First visit")
         add("")
