@@ -39,6 +39,10 @@ builder.Services.AddRazorPages();
 // Errors for clients that do not ask for HTML: RFC 9457 problem details (Pages/Error.cshtml.cs).
 builder.Services.AddProblemDetails();
 
+// Last, so nothing registers it again: bind $PORT first and read the key ring when a page first needs it
+// (KeyRing/KeyRingStartup.cs).
+builder.Services.LoadKeyRingOnFirstUse();
+
 var app = builder.Build();
 #if (UsePostgres)
 
