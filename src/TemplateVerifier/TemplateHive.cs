@@ -102,6 +102,17 @@ public sealed class TemplateHive : IAsyncDisposable
         return result;
     }
 
+    /// <summary>
+    /// Runs any <c>dotnet new</c> command against this hive, such as <c>["heroku-web", "--help"]</c>;
+    /// <c>--debug:custom-hive</c> is appended. Does not throw on failure.
+    /// </summary>
+    public Task<ProcessResult> RunDotnetNewAsync(IEnumerable<string> args, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(args);
+        ObjectDisposedException.ThrowIf(_disposed, this);
+        return RunInHiveAsync(Location, args, _root.Path, cancellationToken);
+    }
+
     /// <summary>Runs <c>dotnet new &lt;args&gt; --debug:custom-hive &lt;hive&gt;</c>, one command per hive at a time.</summary>
     internal static async Task<ProcessResult> RunInHiveAsync(string hiveLocation, IEnumerable<string> args, string workingDirectory, CancellationToken cancellationToken)
     {

@@ -26,7 +26,7 @@ public sealed class HerokuCiTests(TemplatePackage package, PreparedApps apps, Po
         });
 
         Assert.True(result.ExitCode == 0, result.ToString());
-        Assert.Matches(@"Passed!\s+-\s+Failed:\s+0", result.StdOut);
+        Assert.Matches(@"Passed!\s+-\s+Failed:\s+0", result.StandardOutput);
         Assert.Equal(1L, await postgres.QueryScalarAsync<long>(database, "SELECT count(*) FROM \"__EFMigrationsHistory\""));
     }
 
@@ -42,7 +42,7 @@ public sealed class HerokuCiTests(TemplatePackage package, PreparedApps apps, Po
             var result = await app.DotnetAsync(["test", Path.GetFileName(app.SolutionPath)], WithoutDatabaseVariables);
 
             Assert.True(result.ExitCode == 0, result.ToString());
-            Assert.Matches(@"Passed!\s+-\s+Failed:\s+0", result.StdOut);
+            Assert.Matches(@"Passed!\s+-\s+Failed:\s+0", result.StandardOutput);
             var probe = await postgres.CreateDatabaseAsync("probe");
             Assert.Equal(0L, await postgres.QueryScalarAsync<long>(probe, $"SELECT count(*) FROM pg_database WHERE datname IN ('{name}', '{name}_test')"));
         }
@@ -64,9 +64,9 @@ public sealed class HerokuCiTests(TemplatePackage package, PreparedApps apps, Po
             var result = await app.DotnetAsync(["test", Path.GetFileName(app.SolutionPath)], WithoutDatabaseVariables);
 
             Assert.NotEqual(0, result.ExitCode);
-            Assert.Contains($"postgres://postgres:********@127.0.0.1:{port}/shop_test", result.StdOut, StringComparison.Ordinal);
-            Assert.Contains("docker compose up -d", result.StdOut, StringComparison.Ordinal);
-            Assert.DoesNotContain("s3cret-pa55", result.StdOut + result.StdErr, StringComparison.Ordinal);
+            Assert.Contains($"postgres://postgres:********@127.0.0.1:{port}/shop_test", result.StandardOutput, StringComparison.Ordinal);
+            Assert.Contains("docker compose up -d", result.StandardOutput, StringComparison.Ordinal);
+            Assert.DoesNotContain("s3cret-pa55", result.StandardOutput + result.StandardError, StringComparison.Ordinal);
         }
         finally
         {
@@ -96,13 +96,13 @@ public sealed class HerokuCiTests(TemplatePackage package, PreparedApps apps, Po
         try
         {
             var publish = await app.PublishAsync();
-            Assert.Matches("warning (CS0219|IDE0161)", publish.StdOut);
+            Assert.Matches("warning (CS0219|IDE0161)", publish.StandardOutput);
 
             var ci = await app.DotnetAsync(["build", Path.GetFileName(app.SolutionPath)], new Dictionary<string, string?> { ["CI"] = "true" });
 
             Assert.NotEqual(0, ci.ExitCode);
-            Assert.Matches("error CS0219", ci.StdOut);
-            Assert.Matches("error IDE0161", ci.StdOut);
+            Assert.Matches("error CS0219", ci.StandardOutput);
+            Assert.Matches("error IDE0161", ci.StandardOutput);
         }
         finally
         {

@@ -26,7 +26,7 @@ public sealed class ReservedNameTests(TemplatePackage package)
         var result = await package.Hive.InstantiateAsync(TemplatePackage.ShortName, ["-n", name, "--no-restore"], ensureSuccess: false);
 
         Assert.NotEqual(0, result.ExitCode);
-        Assert.Contains(Reason, result.StdOut + result.StdErr, StringComparison.Ordinal);
+        Assert.Contains(Reason, result.StandardOutput + result.StandardError, StringComparison.Ordinal);
         var output = Path.Combine(result.WorkingDirectory, name);
         Assert.False(Directory.Exists(output) && Directory.EnumerateFileSystemEntries(output).Any(), "A refused name must leave no files behind.");
     }

@@ -11,9 +11,9 @@ public sealed class TemplateCliTests(TemplatePackage package)
         var result = await package.Hive.InstantiateAsync(TemplatePackage.ShortName, ["-n", "Shop", "-f", "net10.0", "--no-restore"]);
 
         Assert.Contains("<TargetFramework>net10.0</TargetFramework>", await File.ReadAllTextAsync(Path.Combine(result.WorkingDirectory, "Shop", "src", "Shop", "Shop.csproj")));
-        Assert.Contains("cd Shop", result.StdOut, StringComparison.Ordinal);
-        Assert.Contains("docker compose up -d", result.StdOut, StringComparison.Ordinal);
-        Assert.Contains("dotnet run --project src/Shop -- migrate", result.StdOut, StringComparison.Ordinal);
+        Assert.Contains("cd Shop", result.StandardOutput, StringComparison.Ordinal);
+        Assert.Contains("docker compose up -d", result.StandardOutput, StringComparison.Ordinal);
+        Assert.Contains("dotnet run --project src/Shop -- migrate", result.StandardOutput, StringComparison.Ordinal);
     }
 
     [Fact]
@@ -21,8 +21,8 @@ public sealed class TemplateCliTests(TemplatePackage package)
     {
         var help = await package.Hive.RunDotnetNewAsync([TemplatePackage.ShortName, "--help"]);
 
-        Assert.Contains("-f, --framework <net10.0>", help.StdOut, StringComparison.Ordinal);
-        Assert.Contains("dotnet new heroku-web -n MyShop --database none", help.StdOut.ReplaceLineEndings(" ").Replace("  ", " ", StringComparison.Ordinal), StringComparison.Ordinal);
+        Assert.Contains("-f, --framework <net10.0>", help.StandardOutput, StringComparison.Ordinal);
+        Assert.Contains("dotnet new heroku-web -n MyShop --database none", help.StandardOutput.ReplaceLineEndings(" ").Replace("  ", " ", StringComparison.Ordinal), StringComparison.Ordinal);
     }
 
     [Fact]

@@ -128,9 +128,9 @@ public sealed class PostgresServer : IAsyncDisposable
         RequireThrowaway();
         // The postmaster's process id is the first line of postmaster.pid; the backends are its children.
         var postmaster = (await File.ReadAllLinesAsync(Path.Combine(DataDirectory, "postmaster.pid")))[0].Trim();
-        var children = await ProcessRunner.RunAsync("pgrep", ["-P", postmaster], _directory!);
+        var children = await ProcessRunner.RunAsync("pgrep", ["-P", postmaster], _directory!.Path);
         var processes = children.StandardOutput.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
-        (await ProcessRunner.RunAsync("kill", [$"-{signal}", postmaster, .. processes], _directory!)).EnsureSuccess();
+        (await ProcessRunner.RunAsync("kill", [$"-{signal}", postmaster, .. processes], _directory!.Path)).EnsureSuccess();
         _paused = signal == "STOP";
     }
 

@@ -1,6 +1,9 @@
 using My.App.Data;
+using My.App.Checks;
 using My.App.Heroku;
+using My.App.KeyRing;
 using My.App.Pages;
+using My.App.Security;
 using My.App.Settings;
 
 var builder = WebApplication.CreateBuilder(args);
@@ -12,29 +15,52 @@ if (!builder.TryAddAppSettings(out var settings))
     return SettingsExtensions.InvalidSettingsExitCode;
 }
 
-// Port, router, shutdown window and key ring for Heroku's dynos: Heroku/HerokuExtensions.cs.
+// Port, router and shutdown window for Heroku's dynos: Heroku/HerokuExtensions.cs.
 builder.AddHeroku(settings);
 
+// Security headers, HTTPS-only cookies and rate-limited public forms: Security/SecurityExtensions.cs.
+builder.AddSecurity();
+
 // PostgreSQL from DATABASE_URL through EF Core: Data/DatabaseExtensions.cs.
-builder.AddDatabase(settings);
+builder.AddDatabase(settings.DatabaseUrl.ConnectionString, settings.DatabasePoolSize);
+
+// The keys behind cookies and antiforgery tokens, shared by every dyno: KeyRing/KeyRingExtensions.cs.
+builder.AddKeyRing(settings.SecretKey);
 
 // /healthz says the process is up; /readyz also runs every registered health check.
 builder.Services.AddHealthChecks();
 
 builder.Services.AddRazorPages();
 
+// Errors for clients that do not ask for HTML: RFC 9457 problem details (Pages/Error.cshtml.cs).
+builder.Services.AddProblemDetails();
+
+// Last, so nothing registers it again: bind $PORT first and read the key ring when a page first needs it
+// (KeyRing/KeyRingStartup.cs).
+builder.Services.LoadKeyRingOnFirstUse();
+
 var app = builder.Build();
 
-// `My.App migrate` applies migrations and exits; the Procfile's release phase runs it.
+// `My.App migrate` applies migrations, makes the key ring's first key and exits; the Procfile's
+// release phase runs it.
 if (args is ["migrate"])
 {
-    return await app.MigrateDatabaseAsync();
+    return await app.MigrateDatabaseAsync(thenOnce: KeyRingExtensions.CreateFirstKey);
+}
+
+// `My.App check` finds what would go wrong in production, like Django's `check --deploy`: Checks/DeployCheck.cs.
+if (args is ["check", .. var options])
+{
+    return await app.CheckAsync(settings, options);
 }
 
 app.UseHeroku();
 
-// DEBUG=true shows detailed error pages, like Django's DEBUG; everyone else sees Pages/Error.
+// DEBUG=true shows detailed error pages, like Django's DEBUG; everyone else sees Pages/Error,
+// which also renders every empty error status in the site's layout: Pages/ErrorPages.cs.
 app.UseErrorPages(settings);
+
+app.UseSecurity(settings);
 
 app.MapHealthChecks("/healthz", new() { Predicate = _ => false });
 app.MapHealthChecks("/readyz");
@@ -43,5 +69,4 @@ app.MapHealthChecks("/readyz");
 app.MapStaticAssets();
 app.MapRazorPages().WithStaticAssets();
 
-await app.RunAsync();
-return 0;
+return await app.RunWebAsync(settings);

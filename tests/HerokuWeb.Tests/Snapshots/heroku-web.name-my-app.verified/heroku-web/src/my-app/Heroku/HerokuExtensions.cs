@@ -1,36 +1,47 @@
-using Microsoft.AspNetCore.DataProtection;
+using System.Net;
+using System.Net.Sockets;
+using Microsoft.AspNetCore.Connections;
 using Microsoft.AspNetCore.HostFiltering;
 using Microsoft.AspNetCore.HttpOverrides;
-using my_app.Data;
 using my_app.Settings;
 
 namespace my_app.Heroku;
 
 /// <summary>
-/// What makes the app fit Heroku's runtime: the port, the router in front of every dyno, the
-/// shutdown window and a key ring that outlives the dyno's disk. An app that moves elsewhere
-/// changes this folder and nothing else.
+/// What makes the app fit Heroku's runtime: the port, the router in front of every dyno and the
+/// shutdown window. An app that moves elsewhere changes this folder (and KeyRing/, where keys are stored).
 /// </summary>
 public static class HerokuExtensions
 {
     /// <summary>Heroku sends SIGTERM, then SIGKILL 30 seconds later: finish in-flight requests before that.</summary>
     public static readonly TimeSpan ShutdownTimeout = TimeSpan.FromSeconds(25);
 
-    /// <summary>One name for every dyno and every release, so they all share one key ring.</summary>
-    public const string ApplicationName = "my-app";
-
     public static WebApplicationBuilder AddHeroku(this WebApplicationBuilder builder, AppSettings settings)
     {
-        // Heroku routes to $PORT on every interface; locally, listen on loopback only.
-        var host = builder.Environment.IsDevelopment() ? "localhost" : "*";
-        builder.WebHost.UseUrls($"http://{host}:{settings.Port}");
+        // Heroku routes to $PORT on every interface, and PORT wins over any other address. Locally, PORT
+        // listens on loopback only; without it, --urls, ASPNETCORE_URLS or launchSettings.json decide.
+        if (settings.Port is int port)
+        {
+            var host = builder.Environment.IsDevelopment() ? "localhost" : "*";
+            builder.WebHost.UseUrls($"http://{host}:{port}");
+        }
 
         builder.Services.Configure<HostOptions>(options => options.ShutdownTimeout = ShutdownTimeout);
+        // On a dyno, stopping starts with a short drain of keep-alive connections (ShutdownDrain.cs).
+        if (builder.Environment.IsProduction())
+        {
+            builder.Services.AddShutdownDrain();
+        }
 
-        // Heroku's log router timestamps each line and lists them one by one: one line per entry.
-        builder.Logging.AddSimpleConsole(options => options.SingleLine = true);
+        // Heroku's log router timestamps each line and lists them one by one: one short line per entry.
+        builder.Logging.AddHerokuConsole(includeStackTraces: settings.Debug || builder.Environment.IsDevelopment());
 
-        builder.Services.Configure<HostFilteringOptions>(options => options.AllowedHosts = [.. settings.AllowedHosts]);
+        // A request without a Host (HTTP/1.0) names no allowed host either, unless every host is allowed.
+        builder.Services.Configure<HostFilteringOptions>(options =>
+        {
+            options.AllowedHosts = [.. settings.AllowedHosts];
+            options.AllowEmptyHosts = settings.AllowedHosts.Contains("*");
+        });
 
         // The router terminates TLS and says so in X-Forwarded-Proto. Its addresses are neither fixed nor
         // published, so every proxy is trusted; that is safe because dynos are only reachable through it.
@@ -49,12 +60,6 @@ public static class HerokuExtensions
         });
         builder.Services.AddHsts(options => options.MaxAge = TimeSpan.FromDays(365));
 
-        // A dyno's disk is wiped on every restart and not shared between dynos, so the keys that
-        // protect cookies and antiforgery tokens cannot live there.
-        var dataProtection = builder.Services.AddDataProtection().SetApplicationName(ApplicationName);
-        // In PostgreSQL instead, each key encrypted with SECRET_KEY (SecretKeyEncryption.cs).
-        dataProtection.PersistKeysToDbContext<AppDbContext>().ProtectKeysWithSecretKey(settings.SecretKey);
-
         return builder;
     }
 
@@ -63,6 +68,11 @@ public static class HerokuExtensions
         // First, so everything after it sees the visitor's scheme and address rather than the router's.
         app.UseForwardedHeaders();
 
+        if (app.Environment.IsProduction())
+        {
+            app.UseShutdownDrain();
+        }
+
         if (!app.Environment.IsDevelopment())
         {
             app.UseHsts();
@@ -70,5 +80,51 @@ public static class HerokuExtensions
         }
 
         return app;
+    }
+
+    /// <summary>
+    /// Serves until shutdown and returns the exit code. A port that another process holds is a common
+    /// local mistake, not a bug: one line says which port and what to do, with no stack trace.
+    /// </summary>
+    public static async Task<int> RunWebAsync(this WebApplication app, AppSettings settings)
+    {
+        // Checked before the host starts, which would log the failure with a stack trace.
+        if (settings.Port is int port && IsInUse(port, loopbackOnly: app.Environment.IsDevelopment()))
+        {
+            await Console.Error.WriteLineAsync($"PORT {port} is already in use by another process: stop it or set PORT to a free port.");
+            return 1;
+        }
+        try
+        {
+            await app.RunAsync();
+            return 0;
+        }
+        catch (IOException exception) when (exception.InnerException is AddressInUseException)
+        {
+            await Console.Error.WriteLineAsync($"{exception.Message} Stop the other process, or choose another address with --urls or PORT.");
+            return 1;
+        }
+    }
+
+    private static bool IsInUse(int port, bool loopbackOnly)
+    {
+        var listener = new TcpListener(loopbackOnly ? IPAddress.Loopback : IPAddress.IPv6Any, port);
+        if (!loopbackOnly)
+        {
+            listener.Server.DualMode = true;
+        }
+        try
+        {
+            listener.Start();
+            return false;
+        }
+        catch (SocketException exception) when (exception.SocketErrorCode == SocketError.AddressAlreadyInUse)
+        {
+            return true;
+        }
+        finally
+        {
+            listener.Stop();
+        }
     }
 }

@@ -1,9 +1,13 @@
 using System.ComponentModel.DataAnnotations;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Mvc.RazorPages;
+using Microsoft.AspNetCore.RateLimiting;
+using MyApp.Security;
 
 namespace MyApp.Pages;
 
+// Anyone may post: a client address gets RateLimits.PostsPerWindow posts per window, then 429.
+[EnableRateLimiting(RateLimits.PublicForm)]
 public sealed class ContactModel(ILogger<ContactModel> logger) : PageModel
 {
     [BindProperty]

@@ -6,17 +6,22 @@ public static class ErrorPages
 {
     public static WebApplication UseErrorPages(this WebApplication app, AppSettings settings)
     {
-        if (!settings.Debug)
+        if (settings.Debug)
+        {
+            app.UseDeveloperExceptionPage();
+            if (!app.Environment.IsDevelopment())
+            {
+                app.Logger.LogWarning("DEBUG is on outside Development: every visitor sees detailed error pages.");
+            }
+        }
+        else
         {
             app.UseExceptionHandler("/Error");
-            return app;
         }
 
-        app.UseDeveloperExceptionPage();
-        if (!app.Environment.IsDevelopment())
-        {
-            app.Logger.LogWarning("DEBUG is on outside Development: every visitor sees detailed error pages.");
-        }
+        // Every empty error response (404, 405, 400 from a bad form, 429, 503…) gets Pages/Error too,
+        // with its status code kept.
+        app.UseStatusCodePagesWithReExecute("/Error");
         return app;
     }
 }

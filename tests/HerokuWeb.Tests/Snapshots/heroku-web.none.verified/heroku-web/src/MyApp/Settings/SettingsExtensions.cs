@@ -10,44 +10,31 @@ public static class SettingsExtensions
     public const int InvalidSettingsExitCode = 78;
 
     /// <summary>
-    /// Binds and validates <see cref="AppSettings"/> and registers it as a singleton. On failure,
-    /// writes one report naming every bad variable to stderr and returns false.
+    /// Reads <see cref="AppSettings"/> and registers it as a singleton. On failure, writes one report
+    /// naming every bad variable to stderr and returns false.
     /// </summary>
     public static bool TryAddAppSettings(this WebApplicationBuilder builder, [NotNullWhen(true)] out AppSettings? settings)
     {
+        settings = null;
         try
         {
             // .env is for local runs only: a deployed app must refuse to start without real values.
-            if (builder.Environment.IsDevelopment())
+            if (builder.Environment.IsDevelopment() && DotEnvFile.Find(Directory.GetCurrentDirectory()) is { } path)
             {
-                builder.Configuration.AddDotEnvFile(Directory.GetCurrentDirectory());
+                // Below the environment variables, so a real variable always wins.
+                var values = DotEnvFile.Parse(File.ReadAllText(path), path, Environment.GetEnvironmentVariable);
+                var environment = builder.Configuration.Sources.ToList().FindIndex(source => source is EnvironmentVariablesConfigurationSource { Prefix: null or "" });
+                builder.Configuration.Sources.Insert(environment < 0 ? builder.Configuration.Sources.Count : environment,
+                    new MemoryConfigurationSource { InitialData = values.Select(pair => KeyValuePair.Create(pair.Key, (string?)pair.Value)) });
             }
-            settings = SettingsBinder.Bind<AppSettings>(builder.Configuration);
+            settings = AppSettings.Read(builder.Configuration);
         }
         catch (InvalidSettingsException exception)
         {
             Console.Error.WriteLine(exception.Message);
-            settings = null;
             return false;
         }
-
         builder.Services.AddSingleton(settings);
         return true;
-    }
-
-    /// <summary>Adds the nearest .env below the environment variables, so a real variable always wins.</summary>
-    private static void AddDotEnvFile(this ConfigurationManager configuration, string directory)
-    {
-        var path = DotEnvFile.Find(directory);
-        if (path is null)
-        {
-            return;
-        }
-
-        var values = DotEnvFile.Parse(File.ReadAllText(path), path);
-        var source = new MemoryConfigurationSource { InitialData = values.Select(pair => KeyValuePair.Create(pair.Key, (string?)pair.Value)) };
-        var environment = configuration.Sources.ToList()
-            .FindIndex(existing => existing is EnvironmentVariablesConfigurationSource { Prefix: null or "" });
-        configuration.Sources.Insert(environment < 0 ? configuration.Sources.Count : environment, source);
     }
 }

@@ -1,10 +1,10 @@
 using System.Data.Common;
-using Microsoft.AspNetCore.DataProtection;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Diagnostics;
 using Microsoft.EntityFrameworkCore.Infrastructure;
 using Microsoft.EntityFrameworkCore.Migrations;
+using Microsoft.EntityFrameworkCore.Storage;
 using Npgsql;
-using MyApp.Settings;
 
 namespace MyApp.Data;
 
@@ -12,22 +12,43 @@ public static class DatabaseExtensions
 {
     private static readonly TimeSpan ReleasePhaseTimeout = TimeSpan.FromMinutes(55);
 
-    public static WebApplicationBuilder AddDatabase(this WebApplicationBuilder builder, AppSettings settings)
+    public static WebApplicationBuilder AddDatabase(this WebApplicationBuilder builder, string connectionString, int maxPoolSize)
     {
-        // Heroku Postgres refuses unencrypted connections; a local server usually has no TLS at all.
-        var defaultSslMode = builder.Environment.IsDevelopment() ? SslMode.Prefer : SslMode.Require;
-        var connectionString = settings.DatabaseUrl.ToConnectionString(defaultSslMode, settings.DatabasePoolSize);
+        var connection = new NpgsqlConnectionStringBuilder(connectionString)
+        {
+            MaxPoolSize = maxPoolSize,
+            // Heroku's router gives up on a request after 30 s (H12). A down or hung database must fail it sooner,
+            // as a 503 (DatabaseUnavailable.cs): at most 5 s to connect or wait for a pooled connection,
+            // 15 s per command, 2 s to cancel it. Requests also cancel their queries when the visitor goes away.
+            Timeout = 5,
+            CommandTimeout = 15,
+            CancellationTimeout = 2000,
+        };
+        if (!new DbConnectionStringBuilder { ConnectionString = connectionString }.ContainsKey("SSL Mode"))
+        {
+            // Without an sslmode in DATABASE_URL: Heroku Postgres refuses unencrypted connections,
+            // and a local server usually has no TLS at all.
+            connection.SslMode = builder.Environment.IsDevelopment() ? SslMode.Prefer : SslMode.Require;
+        }
 
         builder.Services.AddDbContext<AppDbContext>(options => options
-            .UseNpgsql(connectionString)
-            .UseSnakeCaseNamingConvention());
+            .UseNpgsql(connection.ConnectionString)
+            .UseSnakeCaseNamingConvention()
+            // A failed query is logged once, by the request that fails; EF Core's own reports would add three lines.
+            .ConfigureWarnings(warnings => warnings.Log(
+                (RelationalEventId.ConnectionError, LogLevel.Debug),
+                (RelationalEventId.CommandError, LogLevel.Debug),
+                (CoreEventId.QueryIterationFailed, LogLevel.Debug),
+                (CoreEventId.SaveChangesFailed, LogLevel.Debug))));
 
-        builder.Services.AddHealthChecks().AddDbContextCheck<AppDbContext>("database");
+        builder.Services.AddHealthChecks()
+            .AddDbContextCheck<AppDbContext>("database")
+            .AddCheck<PendingMigrationsHealthCheck>("migrations", timeout: TimeSpan.FromSeconds(10));
 
-        if (settings.Debug && builder.Environment.IsDevelopment())
+        if (builder.Environment.IsDevelopment())
         {
-            // Explains database errors on the detailed error page, with a button to apply migrations
-            // (the endpoint it posts to is mapped in Development only: Pages/ErrorPages.cs).
+            // Explains database errors on the detailed error page (DEBUG=true), with a button to apply
+            // migrations (the endpoint it posts to is mapped in Development only: Pages/ErrorPages.cs).
             builder.Services.AddDatabaseDeveloperPageExceptionFilter();
         }
 
@@ -37,9 +58,10 @@ public static class DatabaseExtensions
     /// <summary>
     /// Applies pending migrations and returns the process exit code: Heroku's release phase runs this
     /// (see Procfile), so a failed migration stops the release and the previous one keeps serving.
-    /// Safe to run again, and from several processes at once.
+    /// Safe to run again, and from several processes at once. <paramref name="thenOnce"/> runs after the
+    /// migrations, still inside the lock that keeps other release processes waiting.
     /// </summary>
-    public static async Task<int> MigrateDatabaseAsync(this WebApplication app)
+    public static async Task<int> MigrateDatabaseAsync(this WebApplication app, Action<IServiceProvider> thenOnce)
     {
         await using var scope = app.Services.CreateAsyncScope();
         var database = scope.ServiceProvider.GetRequiredService<AppDbContext>().Database;
@@ -49,8 +71,24 @@ public static class DatabaseExtensions
 
         try
         {
+            // Heroku Postgres always has the database; a local server may not yet. Created as
+            // `dotnet ef database update` would, empty, so the migrations below make every table.
+            var creator = database.GetService<IRelationalDatabaseCreator>();
+            if (!await creator.ExistsAsync())
+            {
+                app.Logger.LogInformation("migrate: creating the database.");
+                try
+                {
+                    await creator.CreateAsync();
+                }
+                catch (PostgresException exception) when (exception.SqlState == PostgresErrorCodes.DuplicateDatabase)
+                {
+                    // Another migrate process made it first.
+                }
+            }
+
             // One release process at a time, for the whole job: EF Core locks only while it migrates,
-            // and the key ring's first key below must be made once, not once per process.
+            // and what follows the migrations must happen once, not once per process.
             await database.OpenConnectionAsync();
             await database.ExecuteSqlRawAsync("SELECT pg_advisory_lock(hashtextextended('release phase', 0))");
 
@@ -69,9 +107,7 @@ public static class DatabaseExtensions
                 app.Logger.LogInformation("migrate: done.");
             }
 
-            // Dynos that start together would each make a first key of their own and refuse each
-            // other's cookies: the release phase makes it once, before any of them starts.
-            app.Services.GetDataProtector("release phase").Protect([]);
+            thenOnce(app.Services);
             return 0;
         }
         catch (Exception exception) when (exception is DbException or InvalidOperationException or TimeoutException)
@@ -92,7 +128,8 @@ public static class DatabaseExtensions
         }
     }
 
-    private static string Describe(Exception exception)
+    /// <summary>A database failure in one line, innermost cause included, without the connection string.</summary>
+    internal static string Describe(Exception exception)
     {
         var messages = new List<string>();
         for (var current = exception; current is not null; current = current.InnerException)

@@ -1,7 +1,10 @@
 using System.ComponentModel.DataAnnotations;
+using Microsoft.EntityFrameworkCore;
 
 namespace MyApp.Guestbook;
 
+// The guestbook lists the latest entries first: without an index, every page view sorts the whole table.
+[Index(nameof(CreatedAt))]
 public sealed class GuestbookEntry
 {
     public const int NameMaxLength = 80;

@@ -1,12 +1,16 @@
 using System.ComponentModel.DataAnnotations;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Mvc.RazorPages;
+using Microsoft.AspNetCore.RateLimiting;
 using Microsoft.EntityFrameworkCore;
 using MyApp.Data;
 using MyApp.Guestbook;
+using MyApp.Security;
 
 namespace MyApp.Pages;
 
+// Anyone may post: a client address gets RateLimits.PostsPerWindow posts per window, then 429.
+[EnableRateLimiting(RateLimits.PublicForm)]
 public sealed class GuestbookModel(AppDbContext db) : PageModel
 {
     private const int ShownEntries = 20;
@@ -15,6 +19,10 @@ public sealed class GuestbookModel(AppDbContext db) : PageModel
     public SignInput Input { get; set; } = new();
 
     public IReadOnlyList<GuestbookEntry> Entries { get; private set; } = [];
+
+    /// <summary>Survives the redirect in a cookie that Data Protection encrypts, so any dyno can read it.</summary>
+    [TempData]
+    public string? Notice { get; set; }
 
     public async Task OnGetAsync(CancellationToken cancellationToken) =>
         Entries = await LatestEntriesAsync(cancellationToken);
@@ -35,6 +43,7 @@ public sealed class GuestbookModel(AppDbContext db) : PageModel
             CreatedAt = DateTimeOffset.UtcNow,
         });
         await db.SaveChangesAsync(cancellationToken);
+        Notice = $"Thanks for signing, {Input.Name.Trim()}.";
 
         // Post/Redirect/Get: a refresh does not sign twice.
         return RedirectToPage();

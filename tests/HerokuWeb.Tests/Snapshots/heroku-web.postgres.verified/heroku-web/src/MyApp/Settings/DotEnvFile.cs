@@ -1,29 +1,26 @@
-using System.Text;
+using System.Text.RegularExpressions;
 
 namespace MyApp.Settings;
 
 /// <summary>
-/// Reads a <c>.env</c> file the way python-dotenv and <c>heroku local</c> do:
-/// <c>NAME=value</c> lines, optional <c>export</c>, <c>#</c> comments, single or double quotes.
+/// Reads a <c>.env</c> file as python-dotenv (and so <c>heroku local</c>) does: <c>NAME=value</c>, <c>export</c>,
+/// quotes with escapes, quoted values over several lines, <c>#</c> comments, bare names (ignored), and
+/// <c>${NAME}</c> or <c>${NAME:-default}</c> from the environment or earlier lines.
 /// </summary>
-public static class DotEnvFile
+public static partial class DotEnvFile
 {
     public const string FileName = ".env";
 
-    /// <summary>
-    /// The nearest <c>.env</c> in <paramref name="directory"/> or a parent, up to the solution's
-    /// directory: a <c>.env</c> above it belongs to something else.
-    /// </summary>
+    /// <summary>The nearest <c>.env</c> up to the solution's directory: one above it belongs to something else.</summary>
     public static string? Find(string directory)
     {
         for (var current = new DirectoryInfo(directory); current is not null; current = current.Parent)
         {
-            var candidate = Path.Combine(current.FullName, FileName);
-            if (File.Exists(candidate))
+            if (File.Exists(Path.Combine(current.FullName, FileName)))
             {
-                return candidate;
+                return Path.Combine(current.FullName, FileName);
             }
-            if (current.EnumerateFiles("*.slnx").Any() || current.EnumerateFiles("*.sln").Any())
+            if (current.EnumerateFiles("*.sln*").Any(file => file.Extension is ".sln" or ".slnx"))
             {
                 return null;
             }
@@ -31,82 +28,58 @@ public static class DotEnvFile
         return null;
     }
 
-    /// <summary>Parses the file's text; a malformed line is reported by number, never by content.</summary>
-    public static IReadOnlyDictionary<string, string> Parse(string text, string path)
+    /// <summary>A line it cannot read is reported by number, never by content, and then nothing is read.</summary>
+    public static IReadOnlyDictionary<string, string> Parse(string text, string path, Func<string, string?> environment)
     {
-        var values = new Dictionary<string, string>(StringComparer.OrdinalIgnoreCase);
+        var values = new Dictionary<string, string>(StringComparer.Ordinal);
         var problems = new List<SettingProblem>();
-        var lines = text.ReplaceLineEndings("\n").Split('\n');
+        text = text.TrimStart('\uFEFF');
 
-        for (var index = 0; index < lines.Length; index++)
+        for (var position = Blank().Match(text).Length; position < text.Length; position += Blank().Match(text, position).Length)
         {
-            var line = lines[index].Trim();
-            if (line.Length == 0 || line.StartsWith('#'))
+            var line = Line().Match(text, position);
+            if (!line.Success)
             {
+                problems.Add(new($"{path} line {text[..position].Count(c => c == '\n') + 1}", "cannot be read", "NAME=value, NAME=\"value\", NAME='value' or a # comment"));
+                position = text.IndexOfAny(['\r', '\n'], position) is var end and >= 0 ? end : text.Length;
                 continue;
             }
-            if (line.StartsWith("export ", StringComparison.Ordinal))
+            position += line.Length;
+            if (line.Groups["equals"].Success)
             {
-                line = line["export ".Length..].TrimStart();
+                var value = line.Groups["double"].Success ? Unescape(line.Groups["double"].Value, "\\'\"abfnrtv")
+                    : line.Groups["single"].Success ? Unescape(line.Groups["single"].Value, "\\'")
+                    // A value that is only a comment (NAME=  # note) is empty; NAME=#value keeps its '#'.
+                    : line.Groups["equals"].Length > 1 && line.Groups["bare"].Value.StartsWith('#') ? ""
+                    : Comment().Replace(line.Groups["bare"].Value, "").TrimEnd();
+                // Like the app, a real environment variable wins over the file.
+                values[line.Groups["key"].Value] = Variable().Replace(value, variable => environment(variable.Groups["name"].Value)
+                    ?? values.GetValueOrDefault(variable.Groups["name"].Value) ?? variable.Groups["default"].Value);
             }
-
-            var separator = line.IndexOf('=');
-            var name = separator > 0 ? line[..separator].Trim() : "";
-            if (name.Length == 0 || !name.All(c => char.IsAsciiLetterOrDigit(c) || c == '_') || char.IsAsciiDigit(name[0])
-                || !TryReadValue(line[(separator + 1)..].Trim(), out var value))
-            {
-                problems.Add(new($"{path} line {index + 1}", "is not a NAME=value line", "NAME=value, NAME=\"value\" or a # comment"));
-                continue;
-            }
-            values[name] = value;
         }
-
         return problems.Count == 0 ? values : throw new InvalidSettingsException(problems);
     }
 
-    private static bool TryReadValue(string raw, out string value)
-    {
-        value = raw;
-        if (raw.Length > 0 && raw[0] is '"' or '\'')
+    private static string Unescape(string value, string escapable) =>
+        Regex.Replace(value, $@"\\[{Regex.Escape(escapable)}]", escape => escape.Value[1] switch
         {
-            var quote = raw[0];
-            var end = 1;
-            // Inside double quotes a backslash escapes the next character, the quote included.
-            while (end < raw.Length && raw[end] != quote)
-            {
-                end += quote == '"' && raw[end] == '\\' ? 2 : 1;
-            }
-            end = end < raw.Length ? end : -1;
-            var rest = end > 0 ? raw[(end + 1)..].TrimStart() : null;
-            if (rest is null || (rest.Length > 0 && !rest.StartsWith('#')))
-            {
-                return false;
-            }
-            value = quote == '"' ? Unescape(raw[1..end]) : raw[1..end];
-            return true;
-        }
+            'a' => "\a", 'b' => "\b", 'f' => "\f", 'n' => "\n", 'r' => "\r", 't' => "\t", 'v' => "\v", var other => other.ToString(),
+        });
 
-        // An unquoted value ends at a comment that follows whitespace.
-        var comment = raw.IndexOf(" #", StringComparison.Ordinal);
-        value = (comment >= 0 ? raw[..comment] : raw).TrimEnd();
-        return true;
-    }
+    [GeneratedRegex(@"\G\s*")]
+    private static partial Regex Blank();
 
-    private static string Unescape(string text)
-    {
-        var builder = new StringBuilder(text.Length);
-        for (var i = 0; i < text.Length; i++)
-        {
-            if (text[i] == '\\' && i + 1 < text.Length)
-            {
-                i++;
-                builder.Append(text[i] switch { 'n' => '\n', 't' => '\t', _ => text[i] });
-            }
-            else
-            {
-                builder.Append(text[i]);
-            }
-        }
-        return builder.ToString();
-    }
+    // python-dotenv's grammar: [export] key [= value] [# comment] end of line.
+    [GeneratedRegex("""
+        \G(?:(?:export[^\S\r\n]+)?(?:'(?<key>[^']+)'|(?<key>[^=\#\s]+))[^\S\r\n]*
+        (?:(?<equals>=[^\S\r\n]*)(?:'(?<single>(?:\\'|[^'])*)'|"(?<double>(?:\\"|[^"])*)"|(?<bare>(?!['"])[^\r\n]*)))?)?
+        (?:[^\S\r\n]*\#[^\r\n]*)?[^\S\r\n]*(?:\r\n|\n|\r|$)
+        """, RegexOptions.IgnorePatternWhitespace)]
+    private static partial Regex Line();
+
+    [GeneratedRegex(@"\s+#.*")]
+    private static partial Regex Comment();
+
+    [GeneratedRegex(@"\$\{(?<name>[^}:]*)(?::-(?<default>[^}]*))?\}")]
+    private static partial Regex Variable();
 }

@@ -50,6 +50,9 @@ namespace MyApp.Data.Migrations
                     b.HasKey("Id")
                         .HasName("pk_guestbook_entries");
 
+                    b.HasIndex("CreatedAt")
+                        .HasDatabaseName("ix_guestbook_entries_created_at");
+
                     b.ToTable("guestbook_entries", (string)null);
                 });
 

@@ -1,11 +1,12 @@
 using MyApp.Data;
+using MyApp.Tests.Data;
 using Microsoft.AspNetCore.DataProtection;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
 
-namespace MyApp.Tests.Data;
+namespace MyApp.Tests.KeyRing;
 
-public sealed class KeyRingTests(DatabaseFixture database) : IClassFixture<DatabaseFixture>
+public sealed class StoredKeyRingTests(DatabaseFixture database) : IClassFixture<DatabaseFixture>
 {
     [Fact]
     public async Task Keys_are_stored_in_the_database_and_read_back_by_another_instance()

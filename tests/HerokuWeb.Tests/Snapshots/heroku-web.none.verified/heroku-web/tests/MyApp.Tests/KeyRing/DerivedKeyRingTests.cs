@@ -1,9 +1,9 @@
 using System.Security.Cryptography;
 using Microsoft.AspNetCore.DataProtection;
 using Microsoft.Extensions.DependencyInjection;
-using MyApp.Heroku;
+using MyApp.KeyRing;
 
-namespace MyApp.Tests.Heroku;
+namespace MyApp.Tests.KeyRing;
 
 public sealed class DerivedKeyRingTests
 {
@@ -12,7 +12,7 @@ public sealed class DerivedKeyRingTests
     // One service provider per "dyno": nothing is shared between them but SECRET_KEY.
     private static IDataProtector Dyno(string secretKey) =>
         new ServiceCollection()
-            .AddDataProtection().SetApplicationName(HerokuExtensions.ApplicationName).UseKeyDerivedFromSecretKey(secretKey)
+            .AddDataProtection().SetApplicationName(KeyRingExtensions.ApplicationName).UseKeyDerivedFromSecretKey(secretKey)
             .Services.BuildServiceProvider()
             .GetDataProtector("tests");
 

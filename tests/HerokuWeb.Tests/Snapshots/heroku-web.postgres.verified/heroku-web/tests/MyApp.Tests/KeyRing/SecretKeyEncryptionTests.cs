@@ -1,9 +1,9 @@
 using System.Security.Cryptography;
 using System.Xml.Linq;
 using Microsoft.Extensions.DependencyInjection;
-using MyApp.Heroku;
+using MyApp.KeyRing;
 
-namespace MyApp.Tests.Heroku;
+namespace MyApp.Tests.KeyRing;
 
 public sealed class SecretKeyEncryptionTests
 {

@@ -5,7 +5,7 @@ using Microsoft.AspNetCore.DataProtection;
 using Microsoft.AspNetCore.DataProtection.KeyManagement;
 using Microsoft.AspNetCore.DataProtection.XmlEncryption;
 
-namespace MyApp.Heroku;
+namespace MyApp.KeyRing;
 
 public static class SecretKeyEncryptionExtensions
 {

@@ -8,7 +8,7 @@ using Microsoft.AspNetCore.DataProtection.AuthenticatedEncryption.ConfigurationM
 using Microsoft.AspNetCore.DataProtection.KeyManagement;
 using Microsoft.AspNetCore.DataProtection.Repositories;
 
-namespace MyApp.Heroku;
+namespace MyApp.KeyRing;
 
 public static class DerivedKeyRingExtensions
 {

@@ -1,0 +1,127 @@
+using System.Text.RegularExpressions;
+using Microsoft.AspNetCore.Antiforgery;
+using Microsoft.AspNetCore.HttpsPolicy;
+using Microsoft.Extensions.Options;
+using MyApp.Settings;
+
+namespace MyApp.Checks;
+
+/// <summary>
+/// <c>MyApp check</c>: what Django's <c>manage.py check --deploy</c> does, for this app. It runs
+/// from the published app, so it needs no SDK: <c>heroku run "cd src/MyApp/bin/publish &amp;&amp; ./MyApp check"</c>.
+/// Errors make the exit code 1; warnings are printed and leave it 0. Settings the app cannot start
+/// with never get this far: the settings report comes first, with exit code 78.
+/// </summary>
+public static partial class DeployCheck
+{
+    public const int ErrorsFoundExitCode = 1;
+
+    /// <summary>EX_USAGE from sysexits.h: an option the command does not know.</summary>
+    public const int UsageExitCode = 64;
+
+    /// <summary>For a release phase that checks before it migrates: pending migrations are expected there.</summary>
+    public const string BeforeMigrateOption = "--before-migrate";
+
+    // Django's length for SECRET_KEY (django/core/checks/security/base.py); the settings already demand
+    // 32 characters and more variety than Django's check does.
+    private const int RecommendedSecretKeyLength = 50;
+
+    public static async Task<int> CheckAsync(this WebApplication app, AppSettings settings, IReadOnlyList<string> options)
+    {
+        if (options.Any(option => option != BeforeMigrateOption))
+        {
+            await Console.Error.WriteLineAsync($"check: unknown option {options.First(option => option != BeforeMigrateOption)}. Usage: check [{BeforeMigrateOption}]");
+            return UsageExitCode;
+        }
+
+        List<Finding> findings = [.. Configuration(app, settings)];
+        findings.AddRange(await app.CheckDatabaseAsync(settings, beforeMigrate: options.Contains(BeforeMigrateOption)));
+
+        foreach (var finding in findings)
+        {
+            Console.WriteLine(finding);
+        }
+        var errors = findings.Count(finding => finding.Severity == Severity.Error);
+        var warnings = findings.Count(finding => finding.Severity == Severity.Warning);
+        Console.WriteLine(errors + warnings == 0
+            ? $"check: no problems found ({app.Environment.EnvironmentName})."
+            : $"check: {Count(errors, "error")}, {Count(warnings, "warning")} ({app.Environment.EnvironmentName}).");
+        return errors > 0 ? ErrorsFoundExitCode : 0;
+    }
+
+    private static IEnumerable<Finding> Configuration(WebApplication app, AppSettings settings)
+    {
+        var services = app.Services;
+        var deployed = !app.Environment.IsDevelopment();
+
+        if (deployed && settings.Debug)
+        {
+            yield return Finding.Error("DEBUG",
+                $"is on in {app.Environment.EnvironmentName}: every visitor who meets an error sees its stack trace and the request's cookies and headers. Set DEBUG=false.");
+        }
+
+        if (deployed && settings.AllowedHosts.Contains("*"))
+        {
+            yield return Finding.Warning("ALLOWED_HOSTS",
+                "is *: the app answers to any Host header, so links it builds from the request can point anywhere. List your host names.");
+        }
+
+        var secret = settings.SecretKey;
+        if (secret.Length < RecommendedSecretKeyLength)
+        {
+            yield return Finding.Warning("SECRET_KEY",
+                $"has {secret.Length} characters; use at least {RecommendedSecretKeyLength} random ones, e.g. from `openssl rand -base64 48`.");
+        }
+        if (deployed && DevelopmentSecretKey().IsMatch(secret))
+        {
+            yield return Finding.Warning("SECRET_KEY",
+                "has the shape of the development key `dotnet new` wrote to .env; a key that sat in a developer's file should not protect a deployed app.");
+        }
+
+        if (services.GetRequiredService<IOptions<HstsOptions>>().Value.MaxAge <= TimeSpan.Zero)
+        {
+            yield return Finding.Warning("HSTS",
+                "has no max-age: browsers may still try plain HTTP first. Set one with AddHsts (Heroku/HerokuExtensions.cs).");
+        }
+
+        if (services.GetRequiredService<IOptions<HttpsRedirectionOptions>>().Value.HttpsPort is null)
+        {
+            yield return Finding.Warning("HTTPS",
+                "redirection has no HTTPS port: behind Heroku's router it silently redirects nothing. Set HttpsPort = 443.");
+        }
+
+        var antiforgery = services.GetRequiredService<IOptions<AntiforgeryOptions>>().Value;
+        if (antiforgery.Cookie.SecurePolicy == CookieSecurePolicy.None)
+        {
+            yield return Finding.Warning("ANTIFORGERY",
+                "cookie is never marked Secure, so a browser also sends it over plain HTTP. Set Cookie.SecurePolicy = CookieSecurePolicy.Always.");
+        }
+        if (antiforgery.SuppressXFrameOptionsHeader)
+        {
+            yield return Finding.Warning("X-FRAME-OPTIONS",
+                "is not sent with forms, so another site can frame them and trick visitors into clicking (clickjacking).");
+        }
+    }
+
+    private static string Count(int count, string noun) => count == 1 ? $"1 {noun}" : $"{count} {noun}s";
+
+    /// <summary>The template's development key: two GUIDs without dashes, joined by one.</summary>
+    [GeneratedRegex("^[0-9a-f]{32}-[0-9a-f]{32}$")]
+    private static partial Regex DevelopmentSecretKey();
+}
+
+public enum Severity
+{
+    Warning,
+    Error,
+}
+
+/// <summary>One thing <c>check</c> found, named after the setting or feature it concerns.</summary>
+public sealed record Finding(Severity Severity, string Subject, string Message)
+{
+    public static Finding Error(string subject, string message) => new(Severity.Error, subject, message);
+
+    public static Finding Warning(string subject, string message) => new(Severity.Warning, subject, message);
+
+    public override string ToString() => $"{(Severity == Severity.Error ? "ERROR  " : "WARNING")} {Subject} {Message}";
+}
