@@ -70,6 +70,22 @@ public sealed class LocalLoopTests(TemplatePackage package, PreparedApps apps, P
     }
 
     [Fact]
+    public async Task A_busy_address_from_urls_stops_dotnet_run_with_one_line_that_names_it()
+    {
+        var app = await apps.BuiltAsync(package, Scenario.NoDatabase);
+        using var holder = new TcpListener(IPAddress.Loopback, 0);
+        holder.Start();
+        var url = $"http://localhost:{((IPEndPoint)holder.LocalEndpoint).Port}";
+
+        var result = await app.DotnetAsync(["run", "--project", $"src/{app.Name}", "--no-build", "--urls", url]);
+
+        Assert.Equal(1, result.ExitCode);
+        Assert.Contains($"{url} is already in use", result.StandardError, StringComparison.Ordinal);
+        Assert.DoesNotContain("   at ", result.StandardOutput + result.StandardError, StringComparison.Ordinal);
+        Assert.DoesNotContain("Exception", result.StandardOutput + result.StandardError, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task Env_example_copied_to_env_runs_the_app_in_development_as_heroku_local_does()
     {
         var app = await apps.PublishedAsync(package, Scenario.NoDatabase);
@@ -99,6 +115,7 @@ public sealed class LocalLoopTests(TemplatePackage package, PreparedApps apps, P
 
         Assert.True(result.ExitCode == 0, result.Output);
         Assert.Contains("migrate: creating the database.", result.StandardOutput, StringComparison.Ordinal);
-        Assert.Equal(1L, await postgres.QueryScalarAsync<long>(database, "SELECT count(*) FROM \"__EFMigrationsHistory\""));
+        var migrations = Directory.GetFiles(Path.Combine(app.ProjectDirectory, "Data", "Migrations"), "*.Designer.cs").Length;
+        Assert.Equal(migrations, await postgres.QueryScalarAsync<long>(database, "SELECT count(*) FROM \"__EFMigrationsHistory\""));
     }
 }

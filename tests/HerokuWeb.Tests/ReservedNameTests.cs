@@ -14,7 +14,7 @@ public sealed class ReservedNameTests(TemplatePackage package)
     public static TheoryData<string> Refused =>
     [
         "class", "namespace", "int", "void", "static", "Class",
-        "Program", "Settings", "Heroku", "Data", "Pages", "Guestbook", "System", "Microsoft",
+        "Program", "Settings", "Heroku", "KeyRing", "Security", "Checks", "Data", "Pages", "Guestbook", "System", "Microsoft",
     ];
 
     public static TheoryData<string> Accepted => ["MyData", "Classroom", "ProgramGuide", "Pages2", "SettingsApp"];

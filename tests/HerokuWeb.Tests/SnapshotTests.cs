@@ -47,9 +47,15 @@ public sealed partial class SnapshotTests(TemplatePackage package)
             DoNotPrependCallerMethodNameToScenarioName = true,
             VerifyCommandOutput = true,
             VerificationIncludePatterns = includes,
-        }.WithCustomScrubbers(ScrubbersDefinition.Empty.AddScrubber(DevelopmentSecret(), "SECRET_KEY=<generated development secret>")));
+        }.WithCustomScrubbers(ScrubbersDefinition.Empty
+            .AddScrubber(DevelopmentSecret(), "SECRET_KEY=<generated development secret>")
+            .AddScrubber(DevelopmentPort(), "\"applicationUrl\": \"http://localhost:<generated port>\"")));
 
-    // The one thing that differs on every run: .env's fresh development secret.
+    // What differs on every run: .env's fresh development secret, and the port launchSettings.json gives
+    // `dotnet run` (one per project, as in the SDK's own templates).
     [GeneratedRegex("SECRET_KEY=[0-9a-f]{32}-[0-9a-f]{32}")]
     private static partial Regex DevelopmentSecret();
+
+    [GeneratedRegex("\"applicationUrl\": \"http://localhost:5[0-9]{3}\"")]
+    private static partial Regex DevelopmentPort();
 }
