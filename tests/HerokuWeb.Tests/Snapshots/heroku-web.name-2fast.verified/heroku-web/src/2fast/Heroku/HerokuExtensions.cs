@@ -89,9 +89,9 @@ public static class HerokuExtensions
     public static async Task<int> RunWebAsync(this WebApplication app, AppSettings settings)
     {
         // Checked before the host starts, which would log the failure with a stack trace.
-        if (settings.Port is int port && IsInUse(port, loopbackOnly: app.Environment.IsDevelopment()))
+        if (BusyAddress(app, settings) is { } busy)
         {
-            await Console.Error.WriteLineAsync($"PORT {port} is already in use by another process: stop it or set PORT to a free port.");
+            await Console.Error.WriteLineAsync($"{busy} is already in use by another process: stop it, or set PORT to a free port.");
             return 1;
         }
         try
@@ -104,6 +104,26 @@ public static class HerokuExtensions
             await Console.Error.WriteLineAsync($"{exception.Message} Stop the other process, or choose another address with --urls or PORT.");
             return 1;
         }
+    }
+
+    // PORT, or else the addresses that --urls, ASPNETCORE_URLS or launchSettings.json give (all read as "urls").
+    private static string? BusyAddress(WebApplication app, AppSettings settings)
+    {
+        if (settings.Port is int port)
+        {
+            return IsInUse(port, loopbackOnly: app.Environment.IsDevelopment()) ? $"PORT {port}" : null;
+        }
+        var urls = app.Configuration[WebHostDefaults.ServerUrlsKey]?.Split(';', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
+        foreach (var url in urls ?? [])
+        {
+            // Left to Kestrel: what it cannot parse, and port 0 (any free port).
+            if (Uri.TryCreate(url.Replace("*", "0.0.0.0").Replace("+", "0.0.0.0"), UriKind.Absolute, out var address) && address.Port > 0
+                && IsInUse(address.Port, loopbackOnly: address.IsLoopback))
+            {
+                return url;
+            }
+        }
+        return null;
     }
 
     private static bool IsInUse(int port, bool loopbackOnly)

@@ -7,8 +7,7 @@ public static class KeyRingStartupExtensions
 
     /// <summary>
     /// Reads the Data Protection key ring when a page first protects or reads a cookie or form token,
-    /// rather than before the app binds $PORT, which Heroku's boot timeout waits for: with the key ring
-    /// in PostgreSQL, that read is a database round trip and the whole of EF Core's start-up.
+    /// rather than before the app binds $PORT, which Heroku's boot timeout waits for.
     /// Call it last: AddRazorPages() and others register the preloader again if it is missing.
     /// </summary>
     public static IServiceCollection LoadKeyRingOnFirstUse(this IServiceCollection services)

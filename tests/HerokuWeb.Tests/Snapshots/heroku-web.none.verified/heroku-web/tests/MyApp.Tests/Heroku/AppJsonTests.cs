@@ -27,8 +27,8 @@ public sealed class AppJsonTests
     [Fact]
     public void Describes_every_variable_and_marks_the_required_ones()
     {
-        // What a new app lacks when app.json sets nothing: Heroku sets only PORT (and DATABASE_URL with the add-on).
-        var reader = ReadWith(new() { ["PORT"] = "5000", ["DATABASE_URL"] = "postgres://u:p@db:5432/app" });
+        // What a new app lacks when app.json sets nothing: Heroku sets only PORT.
+        var reader = ReadWith(new() { ["PORT"] = "5000" });
         var problems = Assert.Throws<InvalidSettingsException>(reader.ThrowIfInvalid).Problems;
         foreach (var name in reader.Names.Except(SetByHeroku))
         {

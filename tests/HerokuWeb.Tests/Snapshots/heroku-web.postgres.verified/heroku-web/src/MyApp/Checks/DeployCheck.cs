@@ -90,11 +90,13 @@ public static partial class DeployCheck
                 "redirection has no HTTPS port: behind Heroku's router it silently redirects nothing. Set HttpsPort = 443.");
         }
 
+        // UseCookiePolicy (Security/SecurityExtensions.cs) marks every cookie Secure; without it, the antiforgery cookie must be.
         var antiforgery = services.GetRequiredService<IOptions<AntiforgeryOptions>>().Value;
-        if (antiforgery.Cookie.SecurePolicy == CookieSecurePolicy.None)
+        if (antiforgery.Cookie.SecurePolicy != CookieSecurePolicy.Always
+            && services.GetRequiredService<IOptions<CookiePolicyOptions>>().Value.Secure != CookieSecurePolicy.Always)
         {
             yield return Finding.Warning("ANTIFORGERY",
-                "cookie is never marked Secure, so a browser also sends it over plain HTTP. Set Cookie.SecurePolicy = CookieSecurePolicy.Always.");
+                "cookie is not always marked Secure, so a browser may also send it over plain HTTP. Set CookiePolicyOptions.Secure = CookieSecurePolicy.Always.");
         }
         if (antiforgery.SuppressXFrameOptionsHeader)
         {

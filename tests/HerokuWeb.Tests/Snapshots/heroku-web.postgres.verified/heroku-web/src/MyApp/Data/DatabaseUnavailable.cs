@@ -1,4 +1,4 @@
-using System.Net.Sockets;
+using Microsoft.EntityFrameworkCore;
 using Npgsql;
 using MyApp.Pages;
 using MyApp.Settings;
@@ -6,11 +6,14 @@ using MyApp.Settings;
 namespace MyApp.Data;
 
 /// <summary>
-/// A database that cannot be reached is an outage, not a bug in the page that asked for it: the visitor
-/// gets the 503 page instead of an exception, and in Development it says what to start.
+/// A database that is down, hung, out of connections or not created yet is an outage, not a bug in the
+/// page that asked for it: the visitor gets the 503 page with a Retry-After rather than a 500, the
+/// router's metrics tell the two apart, and in Development the page says what to start.
 /// </summary>
 public static class DatabaseUnavailable
 {
+    private const string RetryAfterSeconds = "10";
+
     public static WebApplication UseDatabaseUnavailablePage(this WebApplication app, AppSettings settings)
     {
         var url = settings.DatabaseUrl;
@@ -22,29 +25,33 @@ public static class DatabaseUnavailable
             }
             catch (Exception exception) when (Cause(exception) is { } cause && !context.Response.HasStarted)
             {
-                app.Logger.LogError("The database at {Host}:{Port} is unavailable: {Cause}", url.Host, url.Port, cause.Message);
+                // One line with the cause and no stack trace: the database failed, not the code.
+                app.Logger.LogError(cause, "The database at {Host}:{Port} is unavailable.", url.Host, url.Port);
                 context.Response.Clear();
                 context.Response.StatusCode = StatusCodes.Status503ServiceUnavailable;
+                // Set as the response starts: the error page is rendered from empty headers.
+                context.Response.OnStarting(() =>
+                {
+                    context.Response.Headers.RetryAfter = RetryAfterSeconds;
+                    return Task.CompletedTask;
+                });
                 context.Features.Set(new ErrorHintFeature(cause is PostgresException { SqlState: PostgresErrorCodes.InvalidCatalogName }
                     ? $"The database \"{url.Database}\" does not exist yet: `dotnet run -- migrate` creates it and its tables."
-                    : $"Nothing answers at {url.Host}:{url.Port}. Start PostgreSQL there: `docker compose up -d` runs the one in compose.yaml, " +
+                    : $"Nothing answers in time at {url.Host}:{url.Port}. Start PostgreSQL there: `docker compose up -d` runs the one in compose.yaml, " +
                       "or point DATABASE_URL in .env at a server of your own; then run `dotnet run -- migrate`."));
             }
         });
         return app;
     }
 
-    // Connection failures only (refused, timed out, no such database); a failing query is a bug and stays a 500.
-    private static Exception? Cause(Exception exception)
+    // Npgsql marks as transient what may pass by itself: timeouts, refused or broken connections, an
+    // exhausted pool, a server shutting down. A missing database is an outage too; a missing table or a
+    // bad query is a bug and stays a 500.
+    private static Exception? Cause(Exception exception) => exception switch
     {
-        for (Exception? current = exception; current is not null; current = current.InnerException)
-        {
-            if (current is NpgsqlException { InnerException: SocketException or TimeoutException }
-                or PostgresException { SqlState: PostgresErrorCodes.InvalidCatalogName or PostgresErrorCodes.CannotConnectNow })
-            {
-                return current;
-            }
-        }
-        return null;
-    }
+        PostgresException { SqlState: PostgresErrorCodes.InvalidCatalogName } missing => missing,
+        NpgsqlException { IsTransient: true } transient => transient,
+        DbUpdateException or InvalidOperationException when exception.InnerException is { } inner => Cause(inner),
+        _ => null,
+    };
 }

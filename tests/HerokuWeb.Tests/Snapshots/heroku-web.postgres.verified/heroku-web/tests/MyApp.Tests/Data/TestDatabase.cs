@@ -1,3 +1,4 @@
+using System.Text.RegularExpressions;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
 using Npgsql;
@@ -94,12 +95,14 @@ public static class TestDatabase
         catch (NpgsqlException exception)
         {
             throw new InvalidOperationException(
-                $"The database tests could not use database {parsed.Database} on {parsed.Host}:{parsed.Port} (from {Resolved.Source}): {exception.Message}. " +
+                $"The database tests could not use {Redacted(url)} (from {Resolved.Source}): {exception.Message}. " +
                 "Start PostgreSQL there (`docker compose up -d` runs the one in compose.yaml), " +
                 $"or set {VariableName} to a database the tests may write to.", exception);
         }
         return url;
     }
+
+    private static string Redacted(string url) => Regex.Replace(url, "^([^:/]+://[^:/@]*:)[^@/]*@", "$1********@");
 
     private static NpgsqlConnectionStringBuilder Parse(string url)
     {
