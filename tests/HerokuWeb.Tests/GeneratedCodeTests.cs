@@ -39,7 +39,8 @@ public sealed partial class GeneratedCodeTests(TemplatePackage package, Prepared
             .Where(file => !file.Contains($"{Path.DirectorySeparatorChar}obj{Path.DirectorySeparatorChar}", StringComparison.Ordinal)
                 && !file.Contains($"{Path.DirectorySeparatorChar}bin{Path.DirectorySeparatorChar}", StringComparison.Ordinal));
 
-    [GeneratedRegex(@"Configuration\[|\.GetValue<|\.GetSection\(|GetConnectionString\(|GetEnvironmentVariable\(")]
+    // ASP.NET Core's own settings (WebHostDefaults keys such as "urls") are not the app's variables.
+    [GeneratedRegex(@"Configuration\[(?!WebHostDefaults\.)|\.GetValue<|\.GetSection\(|GetConnectionString\(|GetEnvironmentVariable\(")]
     private static partial Regex ConfigurationRead();
 
     [GeneratedRegex(@"Npgsql|EntityFramework|DbContext|DATABASE_URL|Postgre|[Mm]igrat|Guestbook", RegexOptions.None)]
