@@ -34,8 +34,8 @@ public sealed class DevelopmentTests(TemplatePackage package, PreparedApps apps)
 
         var css = await client.GetStringAsync(stylesheet);
 
-        Assert.Contains("/* wwwroot/css/base.css */", css, StringComparison.Ordinal);
-        Assert.Contains("/* wwwroot/css/components.css */", css, StringComparison.Ordinal);
+        Assert.Contains("/* Assets/css/base.css */", css, StringComparison.Ordinal);
+        Assert.Contains("/* Assets/css/components.css */", css, StringComparison.Ordinal);
     }
 
     [Fact]

@@ -28,9 +28,11 @@ public sealed partial class StaticAssetsTests(TemplatePackage package, PreparedA
             Assert.True(File.Exists(Path.Combine(bundles, bundle + ".br")), $"{bundle}.br is missing.");
             Assert.True(File.Exists(Path.Combine(bundles, bundle + ".gz")), $"{bundle}.gz is missing.");
             var minified = await File.ReadAllTextAsync(Path.Combine(bundles, bundle));
-            Assert.DoesNotContain("/* wwwroot/", minified, StringComparison.Ordinal);
+            Assert.DoesNotContain("/* Assets/", minified, StringComparison.Ordinal);
             Assert.True(minified.Length < SourcesLength(app, bundle) * 0.9, $"{bundle} is not minified.");
         }
+        Assert.Equal(["bundles"], Directory.GetDirectories(Path.Combine(app.PublishDirectory, "wwwroot")).Select(Path.GetFileName));
+        Assert.False(Directory.Exists(Path.Combine(app.PublishDirectory, "Assets")), "The bundles' sources must not be published.");
         Assert.False(File.Exists(Path.Combine(app.PublishDirectory, "NUglify.dll")), "The minifier must not ship with the app.");
         Assert.DoesNotContain("NUglify", await File.ReadAllTextAsync(Path.Combine(app.PublishDirectory, app.Name + ".deps.json")), StringComparison.Ordinal);
     }
@@ -101,7 +103,7 @@ public sealed partial class StaticAssetsTests(TemplatePackage package, PreparedA
         Assert.Equal(written, File.GetLastWriteTimeUtc(bundle));
 
         // The control: without it, a bundling step that never runs at all would pass the checks above.
-        File.SetLastWriteTimeUtc(Path.Combine(app.ProjectDirectory, "wwwroot", "css", "base.css"), DateTime.UtcNow);
+        File.SetLastWriteTimeUtc(Path.Combine(app.ProjectDirectory, "Assets", "css", "base.css"), DateTime.UtcNow);
         await BuildProjectAsync(app);
 
         Assert.True(File.GetLastWriteTimeUtc(bundle) > written, "A changed source did not rebuild its bundle.");
@@ -111,28 +113,28 @@ public sealed partial class StaticAssetsTests(TemplatePackage package, PreparedA
     public async Task Syntax_errors_in_css_and_js_fail_the_build_naming_file_and_line()
     {
         var app = await GeneratedApp.CreateAsync(package, "Broken", ["--database", "none"]);
-        await File.AppendAllTextAsync(Path.Combine(app.ProjectDirectory, "wwwroot", "css", "components.css"), "\n.broken { color: }\n");
-        var cssLine = File.ReadAllLines(Path.Combine(app.ProjectDirectory, "wwwroot", "css", "components.css")).Length;
-        await File.AppendAllTextAsync(Path.Combine(app.ProjectDirectory, "wwwroot", "js", "forms.js"), "\nconst = 1;\n");
-        var jsLine = File.ReadAllLines(Path.Combine(app.ProjectDirectory, "wwwroot", "js", "forms.js")).Length;
+        await File.AppendAllTextAsync(Path.Combine(app.ProjectDirectory, "Assets", "css", "components.css"), "\n.broken { color: }\n");
+        var cssLine = File.ReadAllLines(Path.Combine(app.ProjectDirectory, "Assets", "css", "components.css")).Length;
+        await File.AppendAllTextAsync(Path.Combine(app.ProjectDirectory, "Assets", "js", "forms.js"), "\nconst = 1;\n");
+        var jsLine = File.ReadAllLines(Path.Combine(app.ProjectDirectory, "Assets", "js", "forms.js")).Length;
 
         var build = await DotnetCli.RunAsync(["build", app.SolutionPath], app.Directory);
 
         Assert.NotEqual(0, build.ExitCode);
-        Assert.Matches($@"wwwroot/css/components\.css\({cssLine},\d+\): error BUNDLE001", build.StandardOutput);
-        Assert.Matches($@"wwwroot/js/forms\.js\({jsLine},\d+\): error BUNDLE001", build.StandardOutput);
+        Assert.Matches($@"Assets/css/components\.css\({cssLine},\d+\): error BUNDLE001", build.StandardOutput);
+        Assert.Matches($@"Assets/js/forms\.js\({jsLine},\d+\): error BUNDLE001", build.StandardOutput);
     }
 
     [Fact]
     public async Task A_bundle_listing_a_missing_source_fails_the_build_naming_it()
     {
         var app = await GeneratedApp.CreateAsync(package, "Misnamed", ["--database", "none"]);
-        await File.WriteAllTextAsync(app.ProjectPath, (await File.ReadAllTextAsync(app.ProjectPath)).Replace("wwwroot/css/base.css", "wwwroot/css/bsae.css", StringComparison.Ordinal));
+        await File.WriteAllTextAsync(app.ProjectPath, (await File.ReadAllTextAsync(app.ProjectPath)).Replace("Assets/css/base.css", "Assets/css/bsae.css", StringComparison.Ordinal));
 
         var build = await DotnetCli.RunAsync(["build", app.SolutionPath], app.Directory);
 
         Assert.NotEqual(0, build.ExitCode);
-        Assert.Contains("error BUNDLE010: Bundle 'bundles/site.css': source file 'wwwroot/css/bsae.css' does not exist.", build.StandardOutput, StringComparison.Ordinal);
+        Assert.Contains("error BUNDLE010: Bundle 'bundles/site.css': source file 'Assets/css/bsae.css' does not exist.", build.StandardOutput, StringComparison.Ordinal);
     }
 
     private async Task<AppProcess> StartAsync(string scenario)
@@ -145,7 +147,7 @@ public sealed partial class StaticAssetsTests(TemplatePackage package, PreparedA
         (await DotnetCli.RunAsync(["build", app.ProjectPath, "--no-restore", .. options], app.Directory)).EnsureSuccess();
 
     private static long SourcesLength(GeneratedApp app, string bundle) =>
-        Directory.GetFiles(Path.Combine(app.ProjectDirectory, "wwwroot", Path.GetExtension(bundle).TrimStart('.')))
+        Directory.GetFiles(Path.Combine(app.ProjectDirectory, "Assets", Path.GetExtension(bundle).TrimStart('.')))
             .Sum(file => new FileInfo(file).Length);
 
     private static string[] Unfingerprinted(MatchCollection links) =>
