@@ -1,7 +1,7 @@
 namespace MyApp.Pages;
 
 /// <summary>
-/// The visitor's light or dark preference, kept in a cookie by wwwroot/js/theme.js so that
+/// The visitor's light or dark preference, kept in a cookie by Assets/js/theme.js so that
 /// pages render in it from the first byte.
 /// </summary>
 public static class Theme
