@@ -29,10 +29,9 @@ public static class SecurityExtensions
         return builder;
     }
 
-    public static WebApplication UseSecurity(this WebApplication app, AppSettings settings)
+    /// <summary>Security headers on every response: pages, error pages and static files alike.</summary>
+    public static WebApplication UseSecurityHeaders(this WebApplication app, AppSettings settings)
     {
-        app.UseCookiePolicy();
-
         if (settings.Debug)
         {
             // The detailed error page (DEBUG=true) runs inline scripts and styles of its own. Callbacks run
@@ -51,9 +50,15 @@ public static class SecurityExtensions
             });
         }
 
-        // After the error pages, so the error page they re-execute gets these headers too.
+        // The headers are written as the response starts, so an error page that replaces it gets them too.
         app.UseSecurityHeaders(SecurityHeaders());
+        return app;
+    }
 
+    /// <summary>Cookie rules and form rate limits: what pages need and static files do not.</summary>
+    public static WebApplication UseSecurity(this WebApplication app)
+    {
+        app.UseCookiePolicy();
         app.UseRateLimiter();
         return app;
     }

@@ -45,17 +45,24 @@ if (args is ["check", .. var options])
 
 app.UseHeroku();
 
+// CSP, X-Frame-Options and the other headers browsers enforce: Security/SecurityExtensions.cs.
+app.UseSecurityHeaders(settings);
+
+// Static files are served here and skip the rest of the pipeline (ShortCircuit below).
+app.UseRouting();
+
 // DEBUG=true shows detailed error pages, like Django's DEBUG; everyone else sees Pages/Error,
 // which also renders every empty error status in the site's layout: Pages/ErrorPages.cs.
 app.UseErrorPages(settings);
 
-app.UseSecurity(settings);
+// HTTPS-only cookies and rate-limited public forms.
+app.UseSecurity();
 
 app.MapHealthChecks("/healthz", new() { Predicate = _ => false });
 app.MapHealthChecks("/readyz");
 
 // Fingerprinted, precompressed files; the bundles are built with the app (<Bundle> items in the .csproj).
-app.MapStaticAssets();
+app.MapStaticAssets().ShortCircuit();
 app.MapRazorPages().WithStaticAssets();
 
 return await app.RunWebAsync(settings);
