@@ -142,13 +142,29 @@ public sealed class TestDatabaseCleanup : IAsyncDisposable
 /// <summary>The app on the test database, migrated once for the test class that uses it.</summary>
 public sealed class DatabaseFixture : IAsyncLifetime
 {
+    // Once per run: test classes start in parallel, and two migrations of one database at once collide.
+    private static readonly SemaphoreSlim MigrationLock = new(1, 1);
+    private static bool _migrated;
+
     public AppFactory App { get; } = new();
 
     public async ValueTask InitializeAsync()
     {
         await TestDatabase.RequireUrlAsync();
-        await using var scope = App.Services.CreateAsyncScope();
-        await scope.ServiceProvider.GetRequiredService<AppDbContext>().Database.MigrateAsync();
+        await MigrationLock.WaitAsync();
+        try
+        {
+            if (!_migrated)
+            {
+                await using var scope = App.Services.CreateAsyncScope();
+                await scope.ServiceProvider.GetRequiredService<AppDbContext>().Database.MigrateAsync();
+                _migrated = true;
+            }
+        }
+        finally
+        {
+            MigrationLock.Release();
+        }
     }
 
     public ValueTask DisposeAsync() => App.DisposeAsync();
