@@ -26,10 +26,22 @@ public sealed class CheckTests(TemplatePackage package, PreparedApps apps, Postg
         Assert.True(result.ExitCode == 0, result.Output);
         Assert.DoesNotContain("ERROR", result.StandardOutput, StringComparison.Ordinal);
         Assert.Contains("(Production).", result.StandardOutput, StringComparison.Ordinal);
-        foreach (var subject in new[] { "DEBUG", "ALLOWED_HOSTS", "SECRET_KEY", "HSTS", "HTTPS", "X-FRAME-OPTIONS", "DATABASE_POOL_SIZE", "MIGRATIONS" })
+        foreach (var subject in new[] { "DEBUG", "ALLOWED_HOSTS", "SECRET_KEY", "HSTS", "HTTPS", "ANTIFORGERY", "X-FRAME-OPTIONS", "DATABASE_POOL_SIZE", "MIGRATIONS" })
         {
             Assert.DoesNotContain($"WARNING {subject} ", result.StandardOutput, StringComparison.Ordinal);
         }
+    }
+
+    [Fact]
+    public async Task A_freshly_generated_app_checked_in_development_has_nothing_to_fix()
+    {
+        var app = await apps.BuiltAsync(package, Scenario.NoDatabase);
+
+        // As the README says: with the settings in .env, in Development (launchSettings.json).
+        var result = await app.DotnetAsync(["run", "--project", $"src/{app.Name}", "--no-build", "--", "check"]);
+
+        Assert.True(result.ExitCode == 0, result.ToString());
+        Assert.Contains("check: no problems found (Development).", result.StandardOutput, StringComparison.Ordinal);
     }
 
     [Theory]

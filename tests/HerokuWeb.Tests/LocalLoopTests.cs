@@ -15,7 +15,7 @@ public sealed class LocalLoopTests(TemplatePackage package, PreparedApps apps, P
         var app = await apps.BuiltAsync(package, Scenario.NoDatabase);
         var launchSettings = await File.ReadAllTextAsync(Path.Combine(app.ProjectDirectory, "Properties", "launchSettings.json"));
         var port = int.Parse(Regex.Match(launchSettings, "\"applicationUrl\": \"http://localhost:([0-9]+)\"").Groups[1].Value, CultureInfo.InvariantCulture);
-        Assert.InRange(port, 5000, 5300);
+        Assert.InRange(port, 5010, 5300);
         Assert.DoesNotContain("PORT=", await File.ReadAllTextAsync(Path.Combine(app.Directory, ".env")), StringComparison.Ordinal);
 
         await using var run = await app.StartDevelopmentAsync(port: port);

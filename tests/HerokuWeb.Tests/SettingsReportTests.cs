@@ -60,6 +60,19 @@ public sealed class SettingsReportTests(TemplatePackage package, PreparedApps ap
     }
 
     [Fact]
+    public async Task Outside_development_the_report_says_that_dotenv_was_not_read()
+    {
+        // The build's own executable, started by hand: Production unless told otherwise, so .env is not read.
+        var app = await apps.BuiltAsync(package, Scenario.NoDatabase);
+
+        var result = await ProcessRunner.RunAsync("dotnet", [$"src/{app.Name}/bin/Debug/net10.0/{app.Name}.dll"], app.Directory,
+            new Dictionary<string, string> { ["ASPNETCORE_ENVIRONMENT"] = "Production" });
+
+        Assert.Equal(InvalidSettingsExitCode, result.ExitCode);
+        Assert.Contains(".env was not read: it is for Development only, and this is Production.", result.StandardError, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task Several_bad_variables_are_reported_together_in_one_report_without_secrets()
     {
         var secret = "weak-secret";

@@ -11,9 +11,9 @@ public sealed class TemplateCliTests(TemplatePackage package)
         var result = await package.Hive.InstantiateAsync(TemplatePackage.ShortName, ["-n", "Shop", "-f", "net10.0", "--no-restore"]);
 
         Assert.Contains("<TargetFramework>net10.0</TargetFramework>", await File.ReadAllTextAsync(Path.Combine(result.WorkingDirectory, "Shop", "src", "Shop", "Shop.csproj")));
-        Assert.Contains("cd Shop", result.StandardOutput, StringComparison.Ordinal);
         Assert.Contains("docker compose up -d", result.StandardOutput, StringComparison.Ordinal);
-        Assert.Contains("dotnet run --project src/Shop -- migrate", result.StandardOutput, StringComparison.Ordinal);
+        Assert.Contains("dotnet tool restore", result.StandardOutput, StringComparison.Ordinal);
+        Assert.Contains("dotnet run --project \"src/Shop\" -- migrate", result.StandardOutput, StringComparison.Ordinal);
     }
 
     [Fact]

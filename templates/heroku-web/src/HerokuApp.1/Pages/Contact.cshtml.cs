@@ -42,11 +42,11 @@ public sealed class ContactModel(ILogger<ContactModel> logger) : PageModel
 
     public sealed class MessageInput
     {
-        [Required, StringLength(80)]
+        [Required(ErrorMessage = "{0} is required."), StringLength(80)]
         [Display(Name = "Your name")]
         public string Name { get; set; } = "";
 
-        [Required, StringLength(500)]
+        [Required(ErrorMessage = "{0} is required."), StringLength(500)]
         [Display(Name = "Message")]
         public string Message { get; set; } = "";
     }

@@ -57,11 +57,11 @@ public sealed class GuestbookModel(AppDbContext db) : PageModel
 
     public sealed class SignInput
     {
-        [Required, StringLength(GuestbookEntry.NameMaxLength)]
+        [Required(ErrorMessage = "{0} is required."), StringLength(GuestbookEntry.NameMaxLength)]
         [Display(Name = "Your name")]
         public string Name { get; set; } = "";
 
-        [Required, StringLength(GuestbookEntry.MessageMaxLength)]
+        [Required(ErrorMessage = "{0} is required."), StringLength(GuestbookEntry.MessageMaxLength)]
         [Display(Name = "Message")]
         public string Message { get; set; } = "";
     }

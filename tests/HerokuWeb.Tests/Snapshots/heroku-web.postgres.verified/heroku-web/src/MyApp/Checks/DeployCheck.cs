@@ -90,9 +90,10 @@ public static partial class DeployCheck
                 "redirection has no HTTPS port: behind Heroku's router it silently redirects nothing. Set HttpsPort = 443.");
         }
 
-        // UseCookiePolicy (Security/SecurityExtensions.cs) marks every cookie Secure; without it, the antiforgery cookie must be.
+        // UseCookiePolicy (Security/SecurityExtensions.cs) marks every cookie Secure outside Development (where plain HTTP
+        // must work); without it, the antiforgery cookie must be.
         var antiforgery = services.GetRequiredService<IOptions<AntiforgeryOptions>>().Value;
-        if (antiforgery.Cookie.SecurePolicy != CookieSecurePolicy.Always
+        if (deployed && antiforgery.Cookie.SecurePolicy != CookieSecurePolicy.Always
             && services.GetRequiredService<IOptions<CookiePolicyOptions>>().Value.Secure != CookieSecurePolicy.Always)
         {
             yield return Finding.Warning("ANTIFORGERY",

@@ -32,6 +32,10 @@ public static class SettingsExtensions
         catch (InvalidSettingsException exception)
         {
             Console.Error.WriteLine(exception.Message);
+            if (!builder.Environment.IsDevelopment() && DotEnvFile.Find(Directory.GetCurrentDirectory()) is { } ignored)
+            {
+                Console.Error.WriteLine($"{ignored} was not read: it is for Development only, and this is {builder.Environment.EnvironmentName}.");
+            }
             return false;
         }
         builder.Services.AddSingleton(settings);

@@ -41,7 +41,7 @@ public sealed class GuestbookTests(DatabaseFixture database) : IClassFixture<Dat
 
         var response = await client.PostAsync("/Guestbook", Form(name, "", token), Cancellation);
 
-        Assert.Contains("The Message field is required.", await response.Content.ReadAsStringAsync(Cancellation));
+        Assert.Contains("Message is required.", await response.Content.ReadAsStringAsync(Cancellation));
         await using var scope = database.App.Services.CreateAsyncScope();
         var db = scope.ServiceProvider.GetRequiredService<AppDbContext>();
         Assert.False(await db.GuestbookEntries.AnyAsync(entry => entry.Name == name, Cancellation));
