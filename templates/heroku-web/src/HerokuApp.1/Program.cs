@@ -71,6 +71,11 @@ app.UseRouting();
 // DEBUG=true shows detailed error pages, like Django's DEBUG; everyone else sees Pages/Error,
 // which also renders every empty error status in the site's layout: Pages/ErrorPages.cs.
 app.UseErrorPages(settings);
+#if (UsePostgres)
+
+// A database that cannot be reached gets the 503 page, not a 500: Data/DatabaseUnavailable.cs.
+app.UseDatabaseUnavailablePage(settings.DatabaseUrl);
+#endif
 
 // HTTPS-only cookies and rate-limited public forms.
 app.UseSecurity();

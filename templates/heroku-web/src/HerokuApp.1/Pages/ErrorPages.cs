@@ -1,6 +1,3 @@
-#if (UsePostgres)
-using HerokuApp._1.Data;
-#endif
 using HerokuApp._1.Settings;
 
 namespace HerokuApp._1.Pages;
@@ -32,10 +29,6 @@ public static class ErrorPages
         // Every empty error response (404, 405, 400 from a bad form, 429, 503…) gets Pages/Error too,
         // with its status code kept.
         app.UseStatusCodePagesWithReExecute("/Error");
-#if (UsePostgres)
-
-        app.UseDatabaseUnavailablePage(settings);
-#endif
         return app;
     }
 }

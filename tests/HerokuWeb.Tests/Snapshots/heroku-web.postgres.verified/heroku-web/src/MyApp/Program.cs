@@ -66,6 +66,9 @@ app.UseRouting();
 // which also renders every empty error status in the site's layout: Pages/ErrorPages.cs.
 app.UseErrorPages(settings);
 
+// A database that cannot be reached gets the 503 page, not a 500: Data/DatabaseUnavailable.cs.
+app.UseDatabaseUnavailablePage(settings.DatabaseUrl);
+
 // HTTPS-only cookies and rate-limited public forms.
 app.UseSecurity();
 

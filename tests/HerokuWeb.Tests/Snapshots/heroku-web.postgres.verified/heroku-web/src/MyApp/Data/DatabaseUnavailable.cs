@@ -1,7 +1,6 @@
 using Microsoft.EntityFrameworkCore;
 using Npgsql;
 using MyApp.Pages;
-using MyApp.Settings;
 
 namespace MyApp.Data;
 
@@ -14,9 +13,9 @@ public static class DatabaseUnavailable
 {
     private const string RetryAfterSeconds = "10";
 
-    public static WebApplication UseDatabaseUnavailablePage(this WebApplication app, AppSettings settings)
+    /// <summary>Inside the error pages (Pages/ErrorPages.cs), which render the 503 this sets.</summary>
+    public static WebApplication UseDatabaseUnavailablePage(this WebApplication app, NpgsqlConnectionStringBuilder url)
     {
-        var url = settings.DatabaseUrl;
         app.Use(async (context, next) =>
         {
             try

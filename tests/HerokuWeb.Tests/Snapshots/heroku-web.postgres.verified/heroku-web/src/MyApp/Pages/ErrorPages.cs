@@ -1,4 +1,3 @@
-using MyApp.Data;
 using MyApp.Settings;
 
 namespace MyApp.Pages;
@@ -28,8 +27,6 @@ public static class ErrorPages
         // Every empty error response (404, 405, 400 from a bad form, 429, 503…) gets Pages/Error too,
         // with its status code kept.
         app.UseStatusCodePagesWithReExecute("/Error");
-
-        app.UseDatabaseUnavailablePage(settings);
         return app;
     }
 }
