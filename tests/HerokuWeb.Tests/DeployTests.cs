@@ -164,12 +164,16 @@ public sealed class DeployTests(TemplatePackage package, PreparedApps apps, Post
         Assert.Equal(1, gc.GetProperty("System.GC.DynamicAdaptationMode").GetInt32());
     }
 
-    [Fact]
-    public async Task The_database_app_is_published_precompiled_so_ef_core_starts_faster()
+    [Theory]
+    [MemberData(nameof(Scenarios))]
+    public async Task The_app_and_its_packages_are_published_precompiled_so_a_dyno_starts_with_less_jit_work(string scenario)
     {
-        var app = await apps.PublishedAsync(package, Scenario.Postgres);
+        var app = await apps.PublishedAsync(package, BuildTests.Of(scenario));
+        string[] packages = BuildTests.Of(scenario).UsesDatabase
+            ? ["Microsoft.EntityFrameworkCore.dll", "Npgsql.dll", "NetEscapades.AspNetCore.SecurityHeaders.dll"]
+            : ["NetEscapades.AspNetCore.SecurityHeaders.dll"];
 
-        foreach (var assembly in new[] { app.Name + ".dll", "Microsoft.EntityFrameworkCore.dll", "Npgsql.dll" })
+        foreach (var assembly in (string[])[app.Name + ".dll", .. packages])
         {
             using var reader = new System.Reflection.PortableExecutable.PEReader(File.OpenRead(Path.Combine(app.PublishDirectory, assembly)));
             Assert.True(reader.PEHeaders.CorHeader?.ManagedNativeHeaderDirectory.Size > 0, $"{assembly} is not ReadyToRun code.");

@@ -88,6 +88,34 @@ public sealed partial class StaticAssetsTests(TemplatePackage package, PreparedA
     }
 
     [Fact]
+    public async Task Static_files_that_browsers_open_as_pages_get_every_page_header_and_other_files_do_not()
+    {
+        // An app of its own, with files a user might put in wwwroot.
+        var app = await GeneratedApp.CreateAsync(package, "Served", ["--database", "none"], restore: false);
+        var wwwroot = Directory.CreateDirectory(Path.Combine(app.ProjectDirectory, "wwwroot")).FullName;
+        await File.WriteAllTextAsync(Path.Combine(wwwroot, "about.html"), "<!doctype html><title>About</title><p>About us.</p>\n");
+        await File.WriteAllTextAsync(Path.Combine(wwwroot, "logo.svg"), """<svg xmlns="http://www.w3.org/2000/svg" width="1" height="1"/>""" + "\n");
+        await File.WriteAllTextAsync(Path.Combine(wwwroot, "robots.txt"), "User-agent: *\nAllow: /\n");
+        await app.PublishAsync();
+        await using var web = await app.StartWebAsync(ConfigVars.Production());
+        using var client = web.CreateClient();
+
+        foreach (var page in new[] { "/about.html", "/logo.svg" })
+        {
+            var response = await client.GetAsync(page);
+            Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+            Assert.Contains("frame-ancestors 'none'", Assert.Single(response.Headers.GetValues("Content-Security-Policy")), StringComparison.Ordinal);
+            Assert.Equal("DENY", Assert.Single(response.Headers.GetValues("X-Frame-Options")));
+            Assert.Equal("nosniff", Assert.Single(response.Headers.GetValues("X-Content-Type-Options")));
+        }
+        var file = await client.GetAsync("/robots.txt");
+        Assert.Equal(HttpStatusCode.OK, file.StatusCode);
+        Assert.Equal("nosniff", Assert.Single(file.Headers.GetValues("X-Content-Type-Options")));
+        Assert.Equal("strict-origin-when-cross-origin", Assert.Single(file.Headers.GetValues("Referrer-Policy")));
+        Assert.False(file.Headers.Contains("Content-Security-Policy"), "A file that is no page went through the page pipeline.");
+    }
+
+    [Fact]
     public async Task A_rebuild_skips_bundling_until_a_source_changes()
     {
         // An app of its own: touching a source must not rebuild the app other tests are using.

@@ -56,11 +56,11 @@ if (args is ["check", .. var options])
 
 app.UseHeroku();
 
-// CSP, X-Frame-Options and the other headers browsers enforce: Security/SecurityExtensions.cs.
-app.UseSecurityHeaders(settings);
-
-// Static files are served here and skip the rest of the pipeline (ShortCircuit below).
+// Static files are served here, with the headers a file needs, and skip the rest: Security/StaticFiles.cs.
 app.UseRouting();
+
+// CSP, X-Frame-Options and the other headers browsers enforce on pages: Security/SecurityExtensions.cs.
+app.UseSecurityHeaders(settings);
 
 // DEBUG=true shows detailed error pages, like Django's DEBUG; everyone else sees Pages/Error,
 // which also renders every empty error status in the site's layout: Pages/ErrorPages.cs.
@@ -72,11 +72,15 @@ app.UseDatabaseUnavailablePage(settings.DatabaseUrl);
 // HTTPS-only cookies and rate-limited public forms.
 app.UseSecurity();
 
+// Sign-in (ASP.NET Core Identity, an external login) takes effect here, where static files never reach.
+app.UseAuthentication();
+app.UseAuthorization();
+
 app.MapHealthChecks("/healthz", new() { Predicate = _ => false });
 app.MapHealthChecks("/readyz");
 
 // Fingerprinted, precompressed files; the bundles are built with the app (<Bundle> items in the .csproj).
-app.MapStaticAssets().ShortCircuit();
+app.MapStaticFiles();
 app.MapRazorPages().WithStaticAssets();
 
 return await app.RunWebAsync(settings);

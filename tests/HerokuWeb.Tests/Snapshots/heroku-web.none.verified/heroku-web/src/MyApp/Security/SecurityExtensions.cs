@@ -29,7 +29,10 @@ public static class SecurityExtensions
         return builder;
     }
 
-    /// <summary>Security headers on every response: pages, error pages and static files alike.</summary>
+    /// <summary>
+    /// Security headers on every page, error page and health check, and on static files that browsers open as
+    /// pages. Other static files get theirs in StaticFiles.cs.
+    /// </summary>
     public static WebApplication UseSecurityHeaders(this WebApplication app, AppSettings settings)
     {
         if (settings.Debug)
