@@ -120,14 +120,15 @@ class Bench:
             results["with restore" if restore else "without restore"] = times
         return results
 
-    def prepare(self):
+    def prepare(self, time_instantiation=True):
         log(f"Packing the template and making the apps in {self.work}")
         run(["dotnet", "pack", str(ROOT / "Template.Pack.csproj"), "-o", str(self.work / "pack"), "-nologo"])
         package = next((self.work / "pack").glob("*.nupkg"))
         run(["dotnet", "new", "install", str(package), "--debug:custom-hive", str(self.hive)])
-        self.loads["instantiation"] = load()
-        log("Timing `dotnet new`")
-        self.instantiation_times = self.instantiation()
+        if time_instantiation:
+            self.loads["instantiation"] = load()
+            log("Timing `dotnet new`")
+            self.instantiation_times = self.instantiation()
 
         self.dotnet_new("heroku-web", self.work / "HerokuWeb", "--database", "none")
         self.dotnet_new("heroku-web", self.work / "HerokuWebDb")
@@ -338,7 +339,9 @@ class Bench:
                 bad = 0
                 for path in app.paths:
                     bad += self.wrk(process, port, path, self.options.seconds)["bad"]
-                results[app.name] = {"peak_rss_mb": self.peak_rss_mb(process.pid), "bad": bad}
+                    if path == "/":  # the paths every app serves: the ratio compares these
+                        results[app.name] = {"peak_rss_mb": self.peak_rss_mb(process.pid)}
+                results[app.name] |= {"peak_rss_end_mb": self.peak_rss_mb(process.pid), "bad": bad}
             finally:
                 self.stop(process)
         return results
@@ -385,8 +388,8 @@ class Bench:
                             # Without some pieces the app answers differently (a redirect): the row says so.
                             rows[label]["status"] |= {coldstart.get(port, path) for path in (PROBE_PATH, "/")}
                         for path in (PROBE_PATH, "/"):
-                            self.wrk(process, port, path, self.options.warmup)
-                            measured[which.name, path] = self.wrk(process, port, path, self.options.seconds)
+                            self.wrk(process, port, path, self.options.ablation_warmup)
+                            measured[which.name, path] = self.wrk(process, port, path, self.options.ablation_seconds)
                     finally:
                         self.stop(process)
                 for path in (PROBE_PATH, "/"):
@@ -465,6 +468,7 @@ class Bench:
         add(f"| Peak resident memory, GC heap held to 512 MB (`DOTNET_GCHeapHardLimit={hex(DYNO_BUDGET)}`, MB, one run) "
             f"| {budget[NONE]['peak_rss_mb']:.0f} | {budget[POSTGRES]['peak_rss_mb']:.0f} | {budget[BARE]['peak_rss_mb']:.0f} "
             f"| {budget[NONE]['peak_rss_mb'] / budget[BARE]['peak_rss_mb']:.2f} | {budget[POSTGRES]['peak_rss_mb'] / budget[BARE]['peak_rss_mb']:.2f} |")
+        add(f"| The same, after the guestbook page too (MB) | | {budget[POSTGRES]['peak_rss_end_mb']:.0f} | | | |")
         bad = {name: sum(r[name][p]["bad"] for r in rounds for p in self.apps[name].paths) for name in self.apps}
         add("")
         add("Answers other than 2xx/3xx during the measured runs (a rate limit or an error would show here): "
@@ -510,9 +514,9 @@ class Bench:
             add("")
             add(f"## Cost of each piece of the pipeline (`none` app, {o.ablation_rounds} paired rounds)")
             add("")
-            add("Each row is the app published with that one line removed, against the whole app in the same round: "
-                "requests/s without it ÷ with it (above 1.00: the piece costs throughput), and the server CPU µs per "
-                "request it costs.")
+            add("Each row is the app published with that one line removed, against the whole app in the same round "
+                f"({o.ablation_seconds} s measured after {o.ablation_warmup} s of warm-up per path): requests/s without "
+                "it ÷ with it (above 1.00: the piece costs throughput), and the server CPU µs per request it costs.")
             add("")
             add("| Piece removed | same file: req/s ratio | same file: CPU µs | home page: req/s ratio | home page: CPU µs |")
             add("| --- | --- | --- | --- | --- |")
@@ -557,13 +561,18 @@ def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--rounds", type=int, default=5)
     parser.add_argument("--seconds", type=int, default=4, help="measured seconds per wrk run")
-    parser.add_argument("--warmup", type=int, default=2, help="warm-up seconds per path before each measured run")
+    parser.add_argument("--warmup", type=int, default=8,
+                        help="warm-up seconds per path before each measured run: on 2 cores tiered compilation is "
+                             "still compiling several seconds into a load (BENCHMARKS.md, Profile)")
     parser.add_argument("--threads", type=int, default=2)
     parser.add_argument("--connections", type=int, default=32)
     parser.add_argument("--cold-runs", type=int, default=10)
     parser.add_argument("--instantiation-rounds", type=int, default=3)
     parser.add_argument("--ablation", action="store_true", help="also measure the pipeline piece by piece")
     parser.add_argument("--ablation-rounds", type=int, default=3)
+    parser.add_argument("--ablation-warmup", type=int, default=4,
+                        help="warm-up seconds per path in the ablation, whose two sides are the same app but one line")
+    parser.add_argument("--ablation-seconds", type=int, default=3)
     parser.add_argument("--output", default=str(ROOT / "benchmarks" / "results.md"))
     parser.add_argument("--keep", action="store_true", help="keep the work directory")
     parser.add_argument("--reuse", metavar="DIR", help="measure the apps a --keep run published in DIR again")
