@@ -3,7 +3,7 @@
 
 Both apps are made and published as benchmarks/run.sh makes them (or taken from a `run.sh --keep` folder
 with --reuse), started with DOTNET_PerfMapEnabled=1 so perf names the JIT's code, warmed up, then sampled
-with `perf record -g` while wrk loads one path. The report gives CPU µs per request by binary (kernel,
+with `perf record -g` while wrk loads one path (W^X off, so that perf can name the JIT's code). The report gives CPU µs per request by binary (kernel,
 JIT-compiled .NET code, the runtime, the JIT itself) and the .NET methods that cost the `none` app more
 than the bare webapp, per request. Needs perf (Debian: apt-get install linux-perf) and wrk.
 Usage: benchmarks/profile.py [--reuse DIR] [--warmup 10] [--seconds 8] [--output benchmarks/profile.md]
@@ -27,7 +27,8 @@ FREQUENCY = 999
 
 def sample(b, app, path, warmup, seconds, data):
     """Requests served and perf's per-symbol sample counts for one measured run."""
-    process, port = b.start(app, {"DOTNET_PerfMapEnabled": "1"})
+    # W^X off: with it on, the JIT's code runs from an anonymous double mapping that perf cannot name.
+    process, port = b.start(app, {"DOTNET_PerfMapEnabled": "1", "DOTNET_EnableWriteXorExecute": "0"})
     try:
         coldstart.get(port, path)
         b.wrk(process, port, path, warmup)
@@ -36,17 +37,19 @@ def sample(b, app, path, warmup, seconds, data):
         time.sleep(0.2)
         out = bench.run(["wrk", "-t2", "-c32", f"-d{seconds}s", "-H", "X-Forwarded-Proto: https",
                          "-H", "Accept-Encoding: br", f"http://localhost:{port}{path}"])
-        perf.wait()
+        if perf.wait() != 0:
+            sys.exit(f"perf record failed ({perf.returncode}): is perf installed and allowed (perf_event_paranoid)?")
     finally:
         b.stop(process)
     requests = int(re.search(r"(\d+) requests in", out).group(1)) * (seconds - 0.2) / seconds
     report = bench.run(["perf", "report", "-i", str(data), "--no-children", "--sort", "dso,sym", "-n", "-q", "-g", "none"])
     samples = collections.Counter()
     for line in report.splitlines():
-        match = re.match(r"\s*[\d.]+%\s+(\d+)\s+(\[JIT\] tid \d+|\S+)\s+\[.\]\s+(.*)", line)
+        match = re.match(r"\s*[\d.]+%\s+(\d+)\s+(\[JIT\] tid \d+|\S+(?: \(deleted\))?)\s+\[.\]\s+(.*)", line)
         if match:
-            dso = "[JIT]" if match.group(2).startswith("[JIT]") else match.group(2)
-            symbol = re.sub(r"\[(OptimizedTier1|Optimized|Tier0|Tier1|PreJIT|QuickJitted|Instrumented\w*)\]$", "", match.group(3).strip())
+            # Code the JIT wrote: "[JIT] tid N" in newer perf, "perf-PID.map" in older.
+            dso = "[JIT]" if re.match(r"\[JIT\]|perf-\d+\.map|memfd:doublemapper", match.group(2)) else match.group(2)
+            symbol = re.sub(r"\[(Optimized\w*|Tier\w*|PreJIT|QuickJitted\w*|Instrumented\w*)\]$", "", match.group(3).strip())
             samples[dso, symbol] += int(match.group(1))
     return requests, samples
 
@@ -78,7 +81,7 @@ def report(b, options):
     names = [bench.NONE, bench.BARE]
     lines = ["# Where the CPU goes per request", "",
              f"Produced by `benchmarks/profile.py{' ' + shlex.join(sys.argv[1:]) if sys.argv[1:] else ''}` on "
-             f"{time.strftime('%Y-%m-%d %H:%M UTC', time.gmtime())}; load average at the start {bench.load()}. "
+             f"{time.strftime('%Y-%m-%d %H:%M UTC', time.gmtime())}; load average at the start {' '.join(bench.load())}. "
              f"`perf record -F {FREQUENCY} -g` on the app's process for {options.seconds} s of wrk load "
              f"(2 threads, 32 connections, Brotli) after {options.warmup} s of warm-up on the same path.", ""]
     for path in PATHS:

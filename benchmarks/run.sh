@@ -7,7 +7,7 @@
 # and reports paired ratios; BENCHMARKS.md explains the method.
 # Writes benchmarks/results.md. Needs the .NET 10 SDK, python3, wrk and PostgreSQL's initdb/pg_ctl/psql
 # (Debian: apt-get install wrk postgresql). On a quiet 2-core machine the default run takes about
-# 9 minutes; --ablation adds about 15.
+# 15 minutes; --ablation adds about 30.
 # Usage: benchmarks/run.sh [--rounds 5] [--seconds 4] [--cold-runs 10] [--ablation] [--help for the rest]
 set -euo pipefail
 

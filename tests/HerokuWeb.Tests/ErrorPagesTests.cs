@@ -146,6 +146,9 @@ public sealed class ErrorPagesTests(TemplatePackage package, PreparedApps apps, 
         using var request = new HttpRequestMessage(method, path);
         request.Headers.Accept.ParseAdd("text/html");
         var response = await client.SendAsync(request);
+        // An error page is a page: it carries the page policy, even on a static file's address.
+        Assert.Contains("frame-ancestors 'none'", Assert.Single(response.Headers.GetValues("Content-Security-Policy")), StringComparison.Ordinal);
+        Assert.Equal("DENY", Assert.Single(response.Headers.GetValues("X-Frame-Options")));
         return (response.StatusCode, await response.Content.ReadAsStringAsync());
     }
 }

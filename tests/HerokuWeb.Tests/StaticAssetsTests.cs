@@ -95,24 +95,35 @@ public sealed partial class StaticAssetsTests(TemplatePackage package, PreparedA
         var wwwroot = Directory.CreateDirectory(Path.Combine(app.ProjectDirectory, "wwwroot")).FullName;
         await File.WriteAllTextAsync(Path.Combine(wwwroot, "about.html"), "<!doctype html><title>About</title><p>About us.</p>\n");
         await File.WriteAllTextAsync(Path.Combine(wwwroot, "logo.svg"), """<svg xmlns="http://www.w3.org/2000/svg" width="1" height="1"/>""" + "\n");
+        await File.WriteAllTextAsync(Path.Combine(wwwroot, "guide.pdf"), "%PDF-1.4\n%%EOF\n");
         await File.WriteAllTextAsync(Path.Combine(wwwroot, "robots.txt"), "User-agent: *\nAllow: /\n");
         await app.PublishAsync();
         await using var web = await app.StartWebAsync(ConfigVars.Production());
         using var client = web.CreateClient();
 
-        foreach (var page in new[] { "/about.html", "/logo.svg" })
+        // Each in every form it is served in: as published, Brotli-compressed, and revalidated (304).
+        foreach (var page in new[] { "/about.html", "/logo.svg", "/guide.pdf" })
         {
-            var response = await client.GetAsync(page);
-            Assert.Equal(HttpStatusCode.OK, response.StatusCode);
-            Assert.Contains("frame-ancestors 'none'", Assert.Single(response.Headers.GetValues("Content-Security-Policy")), StringComparison.Ordinal);
-            Assert.Equal("DENY", Assert.Single(response.Headers.GetValues("X-Frame-Options")));
-            Assert.Equal("nosniff", Assert.Single(response.Headers.GetValues("X-Content-Type-Options")));
+            var forms = await EveryFormAsync(client, page);
+            if (page == "/about.html")
+            {
+                Assert.Equal(["br"], forms[1].Content.Headers.ContentEncoding);
+            }
+            foreach (var response in forms)
+            {
+                Assert.Contains("frame-ancestors 'none'", Assert.Single(response.Headers.GetValues("Content-Security-Policy")), StringComparison.Ordinal);
+                Assert.Equal("DENY", Assert.Single(response.Headers.GetValues("X-Frame-Options")));
+                Assert.Equal("nosniff", Assert.Single(response.Headers.GetValues("X-Content-Type-Options")));
+            }
         }
-        var file = await client.GetAsync("/robots.txt");
-        Assert.Equal(HttpStatusCode.OK, file.StatusCode);
-        Assert.Equal("nosniff", Assert.Single(file.Headers.GetValues("X-Content-Type-Options")));
-        Assert.Equal("strict-origin-when-cross-origin", Assert.Single(file.Headers.GetValues("Referrer-Policy")));
-        Assert.False(file.Headers.Contains("Content-Security-Policy"), "A file that is no page went through the page pipeline.");
+        var files = await EveryFormAsync(client, "/robots.txt");
+        Assert.Equal(["br"], files[1].Content.Headers.ContentEncoding);
+        foreach (var file in files)
+        {
+            Assert.Equal("nosniff", Assert.Single(file.Headers.GetValues("X-Content-Type-Options")));
+            Assert.Equal("strict-origin-when-cross-origin", Assert.Single(file.Headers.GetValues("Referrer-Policy")));
+            Assert.False(file.Headers.Contains("Content-Security-Policy"), "A file that is no page went through the page pipeline.");
+        }
     }
 
     [Fact]
@@ -169,6 +180,22 @@ public sealed partial class StaticAssetsTests(TemplatePackage package, PreparedA
     {
         var app = await apps.PublishedAsync(package, BuildTests.Of(scenario));
         return await app.ReleaseAndStartWebAsync(await ConfigVars.ProductionAsync(BuildTests.Of(scenario), postgres, "assets"));
+    }
+
+    /// <summary>A static file as published, Brotli-compressed when asked, and revalidated (304).</summary>
+    private static async Task<List<HttpResponseMessage>> EveryFormAsync(HttpClient client, string path)
+    {
+        var plain = await client.GetAsync(path);
+        Assert.Equal(HttpStatusCode.OK, plain.StatusCode);
+        using var brotli = new HttpRequestMessage(HttpMethod.Get, path);
+        brotli.Headers.AcceptEncoding.Add(new StringWithQualityHeaderValue("br"));
+        var compressed = await client.SendAsync(brotli);
+        Assert.Equal(HttpStatusCode.OK, compressed.StatusCode);
+        using var revalidation = new HttpRequestMessage(HttpMethod.Get, path);
+        revalidation.Headers.IfNoneMatch.Add(Assert.IsType<EntityTagHeaderValue>(plain.Headers.ETag));
+        var notModified = await client.SendAsync(revalidation);
+        Assert.Equal(HttpStatusCode.NotModified, notModified.StatusCode);
+        return [plain, compressed, notModified];
     }
 
     private static async Task<ProcessResult> BuildProjectAsync(GeneratedApp app, params string[] options) =>

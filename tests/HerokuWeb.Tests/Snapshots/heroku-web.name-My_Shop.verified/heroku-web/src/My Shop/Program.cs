@@ -56,7 +56,7 @@ if (args is ["check", .. var options])
 
 app.UseHeroku();
 
-// Static files are served here, with the headers a file needs, and skip the rest: Security/StaticFiles.cs.
+// Stylesheets, scripts and images are served here and skip the rest of the pipeline: Security/StaticFiles.cs.
 app.UseRouting();
 
 // CSP, X-Frame-Options and the other headers browsers enforce on pages: Security/SecurityExtensions.cs.
@@ -72,7 +72,7 @@ app.UseDatabaseUnavailablePage(settings.DatabaseUrl);
 // HTTPS-only cookies and rate-limited public forms.
 app.UseSecurity();
 
-// Sign-in (ASP.NET Core Identity, an external login) takes effect here, where static files never reach.
+// Sign-in (ASP.NET Core Identity, an external login) goes here; stylesheets, scripts and images are served before it.
 app.UseAuthentication();
 app.UseAuthorization();
 

@@ -7,7 +7,7 @@ namespace MyApp.Security;
 /// Static files are served as soon as routing finds them, as whitenoise serves Django's: they skip error
 /// pages, cookie rules, rate limits, sign-in and the page headers, and get the two headers that apply to a
 /// stylesheet, a script or an image (HSTS comes before routing, from UseHsts). A file that a browser opens
-/// as a page (HTML, SVG, XML) is not a shortcut: it passes the whole pipeline and gets every page header.
+/// as a page (HTML, SVG, XML, PDF) takes no shortcut: it passes the whole pipeline and gets every page header.
 /// </summary>
 public static class StaticFiles
 {
@@ -40,7 +40,16 @@ public static class StaticFiles
 
     private static bool IsPage(EndpointBuilder endpoint) =>
         endpoint.Metadata.OfType<StaticAssetDescriptor>().SelectMany(asset => asset.ResponseHeaders)
-            .Any(header => header.Name == "Content-Type" && (header.Value.Contains("html") || header.Value.Contains("xml")));
+            .Any(header => header.Name == "Content-Type" && OpensAsPage(header.Value));
+
+    /// <summary>HTML, PDF, and XML of any kind (SVG, XHTML, feeds), which a browser can open and frame as a page.</summary>
+    private static bool OpensAsPage(string contentType)
+    {
+        var mediaType = contentType.Split(';')[0].Trim();
+        return mediaType is "text/html" or "application/pdf"
+            || mediaType.EndsWith("/xml", StringComparison.OrdinalIgnoreCase)
+            || mediaType.EndsWith("+xml", StringComparison.OrdinalIgnoreCase);
+    }
 
     /// <summary>Applies a convention (here ShortCircuit) to every file but the pages.</summary>
     private sealed class OnlyFiles(IEndpointConventionBuilder files) : IEndpointConventionBuilder
