@@ -47,6 +47,18 @@ def run(command, cwd=None, env=None, quiet=True):
     return result.stdout
 
 
+def wrk(port, path, seconds, threads=2, connections=32):
+    """One wrk run as the router sends requests (HTTPS forwarded, Brotli accepted): requests, requests/s,
+    answers that were not 2xx/3xx, socket errors."""
+    out = run(["wrk", f"-t{threads}", f"-c{connections}", f"-d{seconds}s", "-H", "X-Forwarded-Proto: https",
+               "-H", "Accept-Encoding: br", f"http://localhost:{port}{path}"])
+    bad = re.search(r"Non-2xx or 3xx responses: (\d+)", out)
+    errors = re.search(r"Socket errors: (.*)", out)
+    return {"requests": int(re.search(r"(\d+) requests in", out).group(1)),
+            "rps": float(re.search(r"Requests/sec:\s+([\d.]+)", out).group(1)),
+            "bad": int(bad.group(1)) if bad else 0, "socket_errors": errors.group(1) if errors else ""}
+
+
 def load():
     return open("/proc/loadavg").read().split()[:3]
 
@@ -231,16 +243,9 @@ class Bench:
     def wrk(self, process, port, path, seconds):
         """Requests/s, the server's CPU µs per request, and the count of answers that were not 2xx/3xx."""
         before = coldstart.cpu_ms(process.pid)
-        command = ["wrk", f"-t{self.options.threads}", f"-c{self.options.connections}", f"-d{seconds}s",
-                   "-H", "X-Forwarded-Proto: https", "-H", "Accept-Encoding: br", f"http://localhost:{port}{path}"]
-        out = run(command)
+        result = wrk(port, path, seconds, self.options.threads, self.options.connections)
         cpu = coldstart.cpu_ms(process.pid) - before
-        requests = int(re.search(r"(\d+) requests in", out).group(1))
-        rps = float(re.search(r"Requests/sec:\s+([\d.]+)", out).group(1))
-        bad = re.search(r"Non-2xx or 3xx responses: (\d+)", out)
-        errors = re.search(r"Socket errors: (.*)", out)
-        return {"rps": rps, "cpu_us": cpu * 1000 / max(requests, 1),
-                "bad": int(bad.group(1)) if bad else 0, "socket_errors": errors.group(1) if errors else ""}
+        return result | {"cpu_us": cpu * 1000 / max(result["requests"], 1)}
 
     @staticmethod
     def wrk_version():

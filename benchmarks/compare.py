@@ -13,7 +13,6 @@ inherit this environment. Example, the published `none` app against a bare webap
 """
 import argparse
 import os
-import re
 import shlex
 import statistics
 import subprocess
@@ -22,15 +21,15 @@ import time
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).parent))
+import bench  # noqa: E402
 import coldstart  # noqa: E402
 
 
-def wrk(name, port, path, seconds):
-    out = subprocess.run(["wrk", "-t2", "-c32", f"-d{seconds}s", "-H", "X-Forwarded-Proto: https", "-H", "Accept-Encoding: br",
-                          f"http://localhost:{port}{path}"], text=True, capture_output=True, check=True).stdout
-    if bad := re.search(r"Non-2xx or 3xx responses: (\d+)", out):
-        sys.exit(f"{name} answered {bad.group(1)} requests for {path} with an error: it measures nothing")
-    return int(re.search(r"(\d+) requests in", out).group(1)), float(re.search(r"Requests/sec:\s+([\d.]+)", out).group(1))
+def measure(name, port, path, seconds):
+    result = bench.wrk(port, path, seconds)
+    if result["bad"]:
+        sys.exit(f"{name} answered {result['bad']} requests for {path} with an error: it measures nothing")
+    return result["requests"], result["rps"]
 
 
 def main():
@@ -62,9 +61,9 @@ def main():
                     if process.poll() is not None or time.time() > deadline:
                         sys.exit(f"{name} did not answer 200 on / (exit code {process.poll()})")
                     time.sleep(0.01)
-                wrk(name, port, args.path, args.warmup)
+                measure(name, port, args.path, args.warmup)
                 before = coldstart.cpu_ms(process.pid)
-                requests, rps = wrk(name, port, args.path, args.seconds)
+                requests, rps = measure(name, port, args.path, args.seconds)
                 results[name].append((rps, (coldstart.cpu_ms(process.pid) - before) * 1000 / requests))
             finally:
                 process.terminate()

@@ -35,13 +35,12 @@ def sample(b, app, path, warmup, seconds, data):
         perf = subprocess.Popen(["perf", "record", "-F", str(FREQUENCY), "-g", "-p", str(process.pid), "-o", str(data),
                                  "--", "sleep", str(seconds)], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
         time.sleep(0.2)
-        out = bench.run(["wrk", "-t2", "-c32", f"-d{seconds}s", "-H", "X-Forwarded-Proto: https",
-                         "-H", "Accept-Encoding: br", f"http://localhost:{port}{path}"])
+        served = bench.wrk(port, path, seconds)["requests"]
         if perf.wait() != 0:
             sys.exit(f"perf record failed ({perf.returncode}): is perf installed and allowed (perf_event_paranoid)?")
     finally:
         b.stop(process)
-    requests = int(re.search(r"(\d+) requests in", out).group(1)) * (seconds - 0.2) / seconds
+    requests = served * (seconds - 0.2) / seconds  # perf stops 0.2 s before wrk does
     report = bench.run(["perf", "report", "-i", str(data), "--no-children", "--sort", "dso,sym", "-n", "-q", "-g", "none"])
     samples = collections.Counter()
     for line in report.splitlines():

@@ -36,10 +36,10 @@ public static class DatabaseUnavailable
                 });
                 context.Features.Set(new ErrorHintFeature(cause is PostgresException { SqlState: PostgresErrorCodes.InvalidCatalogName }
                     ? $"The database \"{url.Database}\" does not exist yet. In the app's folder, this creates it and its tables: "
-                      + "dotnet run --project src/HerokuApp.1 -- migrate"
+                      + "dotnet run --project \"src/HerokuApp.1\" -- migrate"
                     : $"PostgreSQL at {url.Host}:{url.Port} cannot be reached ({cause.Message}). Start it: in the app's folder, "
                       + "docker compose up -d runs the one in compose.yaml; or point DATABASE_URL in .env at a server of your own. "
-                      + "Then: dotnet run --project src/HerokuApp.1 -- migrate"));
+                      + "Then: dotnet run --project \"src/HerokuApp.1\" -- migrate"));
             }
         });
         return app;

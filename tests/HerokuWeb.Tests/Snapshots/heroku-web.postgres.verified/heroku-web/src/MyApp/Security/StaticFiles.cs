@@ -18,14 +18,11 @@ public static class StaticFiles
     /// <summary>The fingerprinted, precompressed files that MapStaticAssets serves, first.</summary>
     public static StaticAssetsEndpointConventionBuilder MapStaticFiles(this WebApplication app)
     {
-        var files = app.MapStaticAssets();
-        new OnlyFiles(files).ShortCircuit();
+        var assets = app.MapStaticAssets();
+        var files = new OnlyFiles(assets);
+        files.ShortCircuit();
         files.Add(endpoint =>
         {
-            if (IsPage(endpoint))
-            {
-                return;
-            }
             var serve = endpoint.RequestDelegate!;
             endpoint.RequestDelegate = context =>
             {
@@ -35,7 +32,7 @@ public static class StaticFiles
                 return serve(context);
             };
         });
-        return files;
+        return assets;
     }
 
     private static bool IsPage(EndpointBuilder endpoint) =>
@@ -51,7 +48,7 @@ public static class StaticFiles
             || mediaType.EndsWith("+xml", StringComparison.OrdinalIgnoreCase);
     }
 
-    /// <summary>Applies a convention (here ShortCircuit) to every file but the pages.</summary>
+    /// <summary>Applies conventions to every file but the pages.</summary>
     private sealed class OnlyFiles(IEndpointConventionBuilder files) : IEndpointConventionBuilder
     {
         public void Add(Action<EndpointBuilder> convention) =>
