@@ -355,7 +355,8 @@ class Bench:
         """The `none` app with one middleware line of its pipeline removed at a time, in paired rounds
         against the whole app, on the probe file and the home page."""
         app = self.apps[NONE]
-        sources = sorted(source for source in app.project_dir.rglob("*.cs") if not {"bin", "obj"} & set(source.parts))
+        # The app and the platform project beside it: the pipeline is mostly the platform's (UseHeroku).
+        sources = sorted(source for source in app.project_dir.parent.rglob("*.cs") if not {"bin", "obj"} & set(source.parts))
         pieces = []
         for source in sources:
             for number, line in enumerate(source.read_text().splitlines()):

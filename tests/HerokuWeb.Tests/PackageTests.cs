@@ -8,6 +8,7 @@ namespace HerokuWeb.Tests;
 public sealed class PackageTests(TemplatePackage package)
 {
     private const string Content = "content/templates/heroku-web/";
+    private const string PlatformContent = "content/templates/heroku-platform/";
 
     [Fact]
     public void The_package_carries_the_template_with_its_dotfiles()
@@ -20,6 +21,20 @@ public sealed class PackageTests(TemplatePackage package)
         Assert.Contains(Content + ".env.example", entries);
         Assert.Contains(Content + ".config/dotnet-tools.json", entries);
         Assert.Contains("README.md", entries);
+    }
+
+    [Fact]
+    public void The_update_template_carries_the_same_platform_files_as_the_app_template()
+    {
+        var entries = Entries();
+        var inApp = entries.Where(entry => entry.StartsWith(Content + "src/Heroku.AspNetCore/", StringComparison.Ordinal))
+            .Select(entry => entry[(Content + "src/Heroku.AspNetCore/").Length..]);
+        var inUpdate = entries.Where(entry => entry.StartsWith(PlatformContent, StringComparison.Ordinal))
+            .Select(entry => entry[PlatformContent.Length..]).Where(entry => !entry.StartsWith(".template.config/", StringComparison.Ordinal));
+
+        Assert.Contains("Heroku.AspNetCore.csproj", inApp);
+        Assert.Equal(inApp.Order(), inUpdate.Order());
+        Assert.Contains(PlatformContent + ".template.config/template.json", entries);
     }
 
     [Fact]

@@ -15,6 +15,7 @@ public sealed class ReservedNameTests(TemplatePackage package)
     [
         "class", "namespace", "int", "void", "static", "Class",
         "Program", "Settings", "Heroku", "KeyRing", "Security", "Checks", "Data", "Pages", "Guestbook", "System", "Microsoft",
+        "Heroku.AspNetCore", "heroku.aspnetcore",
     ];
 
     public static TheoryData<string> Accepted => ["MyData", "Classroom", "ProgramGuide", "Pages2", "SettingsApp"];

@@ -12,7 +12,7 @@ public sealed partial class SnapshotTests(TemplatePackage package)
 {
     // Files that show how a project name flows through the app; the full snapshots show everything else.
     private static readonly string[] NameSensitiveFiles =
-        ["**/Procfile", "**/*.slnx", "**/*.csproj", "**/Program.cs", "**/HerokuExtensions.cs", "**/.env.example"];
+        ["**/Procfile", "**/*.slnx", "**/*.csproj", "**/Program.cs", "**/AppSettings.cs", "**/.env.example"];
 
     public static TheoryData<string, string[]> OptionCombinations => new()
     {

@@ -32,7 +32,8 @@ public sealed partial class WatchTests(TemplatePackage package, PreparedApps app
             environment[variable] = "";
         }
         await using var watch = AppProcess.Start($"exec {Watch} --non-interactive run", app.ProjectDirectory, environment, port, clean: false);
-        await watch.WaitUntilHealthyAsync();
+        // dotnet watch builds both projects of the clean copy first: more than a dyno's start on a busy machine.
+        await watch.WaitUntilHealthyAsync(timeout: TimeSpan.FromMinutes(4));
         using var client = watch.CreateClient(forwardedAsHttps: false);
         var (before, _) = await StylesheetAsync(client);
 

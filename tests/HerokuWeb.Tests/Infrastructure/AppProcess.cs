@@ -78,14 +78,14 @@ public sealed class AppProcess : IAsyncDisposable
     }
 
     /// <param name="host">The Host header to ask with, for an app that does not answer to localhost.</param>
-    public async Task WaitUntilHealthyAsync(string? host = null)
+    public async Task WaitUntilHealthyAsync(string? host = null, TimeSpan? timeout = null)
     {
         using var client = CreateClient();
         if (host is not null)
         {
             client.DefaultRequestHeaders.Host = host;
         }
-        var deadline = DateTime.UtcNow + StartTimeout;
+        var deadline = DateTime.UtcNow + (timeout ?? StartTimeout);
         while (DateTime.UtcNow < deadline)
         {
             if (_process.HasExited)
@@ -107,7 +107,7 @@ public sealed class AppProcess : IAsyncDisposable
             }
             await Task.Delay(100);
         }
-        throw new TimeoutException($"The web process did not answer /healthz within {StartTimeout.TotalSeconds} s.\n{Output}");
+        throw new TimeoutException($"The web process did not answer /healthz within {(timeout ?? StartTimeout).TotalSeconds} s.\n{Output}");
     }
 
     /// <summary>

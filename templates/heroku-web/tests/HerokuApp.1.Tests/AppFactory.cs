@@ -1,7 +1,7 @@
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Mvc.Testing;
 #if (UsePostgres)
-using HerokuApp._1.Tests.Data;
+using Heroku.AspNetCore;
 #endif
 
 namespace HerokuApp._1.Tests;

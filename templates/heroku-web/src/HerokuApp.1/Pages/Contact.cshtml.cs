@@ -1,8 +1,8 @@
 using System.ComponentModel.DataAnnotations;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Mvc.RazorPages;
+using Heroku.AspNetCore;
 using Microsoft.AspNetCore.RateLimiting;
-using HerokuApp._1.Security;
 
 namespace HerokuApp._1.Pages;
 

@@ -1,11 +1,11 @@
 using System.ComponentModel.DataAnnotations;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Mvc.RazorPages;
+using Heroku.AspNetCore;
 using Microsoft.AspNetCore.RateLimiting;
 using Microsoft.EntityFrameworkCore;
 using HerokuApp._1.Data;
 using HerokuApp._1.Guestbook;
-using HerokuApp._1.Security;
 
 namespace HerokuApp._1.Pages;
 

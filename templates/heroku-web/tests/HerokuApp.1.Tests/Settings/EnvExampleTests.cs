@@ -1,5 +1,5 @@
 using Microsoft.Extensions.Configuration;
-using HerokuApp._1.Settings;
+using Heroku.AspNetCore;
 
 namespace HerokuApp._1.Tests.Settings;
 

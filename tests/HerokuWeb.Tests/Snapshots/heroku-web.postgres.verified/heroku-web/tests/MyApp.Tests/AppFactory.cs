@@ -1,6 +1,6 @@
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Mvc.Testing;
-using MyApp.Tests.Data;
+using Heroku.AspNetCore;
 
 namespace MyApp.Tests;
 

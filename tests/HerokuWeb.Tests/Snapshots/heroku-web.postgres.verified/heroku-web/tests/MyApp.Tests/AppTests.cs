@@ -1,7 +1,4 @@
 using System.Net;
-using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.Hosting;
-using Microsoft.Extensions.Options;
 
 namespace MyApp.Tests;
 
@@ -63,10 +60,19 @@ public sealed class AppTests(AppFactory app) : IClassFixture<AppFactory>
     }
 
     [Fact]
-    public void Shutdown_finishes_inside_herokus_30_second_window()
+    public async Task Pages_carry_the_security_headers()
     {
-        var timeout = app.Services.GetRequiredService<IOptions<HostOptions>>().Value.ShutdownTimeout;
+        var response = await app.CreateHttpsClient().GetAsync("/", TestContext.Current.CancellationToken);
 
-        Assert.True(timeout < TimeSpan.FromSeconds(30), $"Heroku kills the process 30 s after SIGTERM; the app waits {timeout}.");
+        Assert.Contains("default-src 'none'", response.Headers.GetValues("Content-Security-Policy").Single());
+        Assert.Equal("DENY", response.Headers.GetValues("X-Frame-Options").Single());
+    }
+
+    [Fact]
+    public async Task The_site_name_is_in_every_title()
+    {
+        var html = await app.CreateHttpsClient().GetStringAsync("/", TestContext.Current.CancellationToken);
+
+        Assert.Contains("<title>Home · MyApp</title>", html);
     }
 }

@@ -1,8 +1,8 @@
 using System.ComponentModel.DataAnnotations;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Mvc.RazorPages;
+using Heroku.AspNetCore;
 using Microsoft.AspNetCore.RateLimiting;
-using MyApp.Security;
 
 namespace MyApp.Pages;
 

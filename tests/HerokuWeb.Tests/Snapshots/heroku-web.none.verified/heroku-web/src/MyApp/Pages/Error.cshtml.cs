@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using Heroku.AspNetCore;
 using Microsoft.AspNetCore.Diagnostics;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Mvc.Filters;
@@ -9,7 +10,7 @@ namespace MyApp.Pages;
 
 /// <summary>
 /// The page for every error status, in the site's layout: an exception (500) and any empty 4xx or 5xx
-/// response, which status code pages re-execute here (Pages/ErrorPages.cs). Clients that do not ask
+/// response, which the platform's status code pages re-execute here. Clients that do not ask
 /// for HTML get RFC 9457 problem details instead.
 /// </summary>
 [ResponseCache(Duration = 0, Location = ResponseCacheLocation.None, NoStore = true)]
@@ -76,6 +77,3 @@ public sealed class ErrorModel(IProblemDetailsService problemDetails, IWebHostEn
         _ => (ReasonPhrases.GetReasonPhrase(status) is { Length: > 0 } phrase ? phrase : "Error", "The request could not be completed."),
     };
 }
-
-/// <summary>Says, on the error page in Development, what to do about the error (e.g. which service to start).</summary>
-public sealed record ErrorHintFeature(string Hint);

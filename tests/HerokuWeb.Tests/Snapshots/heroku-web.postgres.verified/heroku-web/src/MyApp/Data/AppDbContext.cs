@@ -8,6 +8,6 @@ public sealed class AppDbContext(DbContextOptions<AppDbContext> options) : DbCon
 {
     public DbSet<GuestbookEntry> GuestbookEntries => Set<GuestbookEntry>();
 
-    /// <summary>The Data Protection key ring, shared by every dyno (see KeyRing/KeyRingExtensions.cs).</summary>
+    /// <summary>The Data Protection key ring, shared by every dyno (stored here by AddHerokuPostgres in Program.cs).</summary>
     public DbSet<DataProtectionKey> DataProtectionKeys => Set<DataProtectionKey>();
 }

@@ -1,197 +1,41 @@
+using Heroku.AspNetCore;
 using Microsoft.Extensions.Configuration;
-using MyApp.Settings;
 
 namespace MyApp.Tests.Settings;
 
+/// <summary>
+/// The app's own settings. How each kind of value is read (booleans, lists, hosts, secrets) is the
+/// platform's, and tested with it.
+/// </summary>
 public sealed class AppSettingsTests
 {
-    private const string StrongSecret = "kR7#pW2!xL9@mQ4$vN8^bT1&zH6*cJ3%";
-    private const string DatabasePassword = "s3cr3t-p4ss";
-
     private static Dictionary<string, string?> ValidEnvironment() => new()
     {
-        ["SECRET_KEY"] = StrongSecret,
-        ["ALLOWED_HOSTS"] = "my-app.herokuapp.com, www.example.com",
-        ["DATABASE_URL"] = $"postgres://app:{DatabasePassword}@db.example.com:5432/app",
+        ["SECRET_KEY"] = "kR7#pW2!xL9@mQ4$vN8^bT1&zH6*cJ3%",
+        ["ALLOWED_HOSTS"] = "my-app.herokuapp.com",
+        ["DATABASE_URL"] = "postgres://app:s3cr3t@db.example.com:5432/app",
     };
 
     private static AppSettings Read(Dictionary<string, string?> environment) =>
-        AppSettings.Read(new ConfigurationBuilder().AddInMemoryCollection(environment).Build());
-
-    private static InvalidSettingsException ReadInvalid(Dictionary<string, string?> environment) =>
-        Assert.Throws<InvalidSettingsException>(() => Read(environment));
-
-    private static AppSettings With(string name, string value)
-    {
-        var environment = ValidEnvironment();
-        environment[name] = value;
-        return Read(environment);
-    }
-
-    private static SettingProblem ProblemWith(string name, string? value)
-    {
-        var environment = ValidEnvironment();
-        environment[name] = value;
-        return Assert.Single(ReadInvalid(environment).Problems);
-    }
-
-    [Fact]
-    public void Reads_every_variable_as_its_type()
-    {
-        var environment = ValidEnvironment();
-        environment["DEBUG"] = "true";
-        environment["PORT"] = "8080";
-
-        var settings = Read(environment);
-
-        Assert.Equal(StrongSecret, settings.SecretKey);
-        Assert.True(settings.Debug);
-        Assert.Equal(["my-app.herokuapp.com", "www.example.com"], settings.AllowedHosts);
-        Assert.Equal(8080, settings.Port);
-    }
-
-    [Fact]
-    public void Optional_variables_fall_back_to_their_defaults()
-    {
-        var settings = Read(ValidEnvironment());
-
-        Assert.False(settings.Debug);
-        Assert.Null(settings.Port);
-        Assert.Null(settings.HerokuAppDefaultDomainName);
-        Assert.Equal(5, settings.DatabasePoolSize);
-    }
+        SettingsReader.Read(new ConfigurationBuilder().AddInMemoryCollection(environment).Build(), env => new AppSettings(env));
 
     [Fact]
     public void Every_missing_required_variable_is_named_in_one_report()
     {
-        var problems = ReadInvalid([]).Problems.Select(problem => problem.Name);
+        var problems = Assert.Throws<InvalidSettingsException>(() => Read([])).Problems.Select(problem => problem.Name);
 
         Assert.Equal(["SECRET_KEY", "ALLOWED_HOSTS", "DATABASE_URL"], problems);
     }
 
-    // pydantic tests/test_types.py, test_bool_validation: its string inputs.
-    [Theory]
-    [InlineData("true", true)] [InlineData("True", true)] [InlineData("TRUE", true)] [InlineData("1", true)]
-    [InlineData("yes", true)] [InlineData("on", true)] [InlineData("t", true)] [InlineData("Y", true)]
-    [InlineData("false", false)] [InlineData("False", false)] [InlineData("0", false)] [InlineData("no", false)]
-    [InlineData("off", false)] [InlineData("f", false)] [InlineData("N", false)]
-    public void Booleans_take_pydantics_words_in_any_case(string value, bool expected) =>
-        Assert.Equal(expected, With("DEBUG", value).Debug);
-
-    // pydantic tests/test_types.py, test_bool_validation ('2' is an error, id 2_str); the others follow its rule.
-    [Theory]
-    [InlineData("2")] [InlineData("maybe")] [InlineData("tru")] [InlineData("yess")]
-    public void Any_other_boolean_is_an_error(string value) =>
-        Assert.Contains("not a boolean", ProblemWith("DEBUG", value).Reason);
-
-    // pydantic-settings tests/test_settings.py, test_list: a list variable is a JSON array; comma-separated words stay accepted.
-    [Theory]
-    [InlineData("[\"russet\", \"granny smith\"]", new[] { "russet", "granny smith" })]
-    [InlineData("[\"*\"]", new[] { "*" })]
-    [InlineData("a.example.com,b.example.com", new[] { "a.example.com", "b.example.com" })]
-    [InlineData(" a.example.com , , b.example.com ", new[] { "a.example.com", "b.example.com" })]
-    [InlineData("*", new[] { "*" })]
-    public void Lists_are_a_json_array_or_comma_separated(string value, string[] expected) =>
-        Assert.Equal(expected, Parse.List(value));
-
-    // pydantic-settings tests/test_settings.py, test_invalid_json: a malformed JSON array is an error.
-    [Theory]
-    [InlineData("[\"russet\", \"granny smith\",]")]
-    [InlineData("[1, 2]")]
-    public void A_malformed_json_array_is_an_error(string value) =>
-        Assert.Contains("JSON array", Assert.Throws<FormatException>(() => Parse.List(value)).Message);
+    [Fact]
+    public void The_site_name_defaults_to_the_apps_name() => Assert.Equal("MyApp", Read(ValidEnvironment()).SiteName);
 
     [Fact]
-    public void Allowed_hosts_take_a_json_array() => Assert.Equal(["*"], With("ALLOWED_HOSTS", "[\"*\"]").AllowedHosts);
-
-    [Theory]
-    [InlineData("[]", "lists nothing")]
-    [InlineData(",", "lists nothing")]
-    [InlineData("https://my-app.herokuapp.com", "host names only")]
-    [InlineData("my-app.herokuapp.com:443", "host names only")]
-    [InlineData("my-app.herokuapp.com/path", "host names only")]
-    public void A_malformed_list_is_an_error(string value, string reason) =>
-        Assert.Contains(reason, ProblemWith("ALLOWED_HOSTS", value).Reason);
-
-    [Fact]
-    public void Without_allowed_hosts_the_app_answers_herokus_default_domain()
+    public void The_site_name_is_read_from_SITE_NAME()
     {
         var environment = ValidEnvironment();
-        environment.Remove("ALLOWED_HOSTS");
-        environment["HEROKU_APP_DEFAULT_DOMAIN_NAME"] = "my-app-1234567890ab.herokuapp.com";
+        environment["SITE_NAME"] = "Corner Shop";
 
-        Assert.Equal(["my-app-1234567890ab.herokuapp.com"], Read(environment).AllowedHosts);
-    }
-
-    [Fact]
-    public void Allowed_hosts_when_set_is_the_whole_list()
-    {
-        var environment = ValidEnvironment();
-        environment["HEROKU_APP_DEFAULT_DOMAIN_NAME"] = "my-app-1234567890ab.herokuapp.com";
-
-        Assert.Equal(["my-app.herokuapp.com", "www.example.com"], Read(environment).AllowedHosts);
-    }
-
-    [Fact]
-    public void Without_either_the_report_says_what_to_set()
-    {
-        var problem = ProblemWith("ALLOWED_HOSTS", null);
-
-        Assert.Equal("is not set", problem.Reason);
-        Assert.Contains("runtime-dyno-metadata", problem.Expected);
-    }
-
-    [Theory]
-    [InlineData("web", "not a whole number")]
-    [InlineData("0", "between 1 and 65535")]
-    [InlineData("70000", "between 1 and 65535")]
-    public void A_port_must_be_a_tcp_port(string value, string reason) =>
-        Assert.Contains(reason, ProblemWith("PORT", value).Reason);
-
-    [Theory]
-    [InlineData("short")]
-    [InlineData("aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa")]
-    public void A_weak_secret_key_is_refused_without_being_repeated(string secret)
-    {
-        var environment = ValidEnvironment();
-        environment["SECRET_KEY"] = secret;
-
-        var exception = ReadInvalid(environment);
-
-        Assert.Equal("SECRET_KEY", Assert.Single(exception.Problems).Name);
-        Assert.DoesNotContain(secret, exception.Message);
-    }
-
-    [Fact]
-    public void The_value_of_a_malformed_setting_is_shown()
-    {
-        var environment = ValidEnvironment();
-        environment["PORT"] = "eighty";
-
-        Assert.Contains("\"eighty\"", ReadInvalid(environment).Message);
-    }
-
-    [Theory]
-    [InlineData("mysql://app:{0}@db.example.com/app", "postgres://")]
-    [InlineData("postgres://app:{0}@ho st/app", "not a host name")]
-    public void A_malformed_database_url_is_reported_without_its_password(string url, string reason)
-    {
-        var environment = ValidEnvironment();
-        environment["DATABASE_URL"] = string.Format(System.Globalization.CultureInfo.InvariantCulture, url, DatabasePassword);
-
-        var exception = ReadInvalid(environment);
-
-        Assert.Contains(reason, Assert.Single(exception.Problems).Reason);
-        Assert.DoesNotContain(DatabasePassword, exception.Message);
-    }
-
-    [Fact]
-    public void The_report_says_how_to_fix_each_problem()
-    {
-        var message = ReadInvalid([]).Message;
-
-        Assert.Contains("SECRET_KEY", message);
-        Assert.Contains("openssl rand", message);
-        Assert.Contains("heroku config:set", message);
+        Assert.Equal("Corner Shop", Read(environment).SiteName);
     }
 }

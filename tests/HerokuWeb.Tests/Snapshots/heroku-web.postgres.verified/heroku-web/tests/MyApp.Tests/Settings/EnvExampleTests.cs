@@ -1,5 +1,5 @@
 using Microsoft.Extensions.Configuration;
-using MyApp.Settings;
+using Heroku.AspNetCore;
 
 namespace MyApp.Tests.Settings;
 

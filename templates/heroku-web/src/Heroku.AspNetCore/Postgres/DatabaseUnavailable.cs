@@ -1,0 +1,59 @@
+using Microsoft.EntityFrameworkCore;
+using Npgsql;
+
+namespace Heroku.AspNetCore;
+
+/// <summary>
+/// A database that is down, hung, out of connections or not created yet is an outage, not a bug in the
+/// page that asked for it: the visitor gets the 503 page with a Retry-After rather than a 500, the
+/// router's metrics tell the two apart, and in Development the page says what to start.
+/// </summary>
+internal static class DatabaseUnavailable
+{
+    private const string RetryAfterSeconds = "10";
+
+    /// <summary>Inside the error pages (ErrorPages.cs), which render the 503 this sets.</summary>
+    public static WebApplication UseDatabaseUnavailablePage(this WebApplication app)
+    {
+        var url = app.Services.GetRequiredService<DatabaseSettings>().Url;
+        var project = $"src/{app.Environment.ApplicationName}";
+        app.Use(async (context, next) =>
+        {
+            try
+            {
+                await next(context);
+            }
+            catch (Exception exception) when (Cause(exception) is { } cause && !context.Response.HasStarted)
+            {
+                // One line with the cause and no stack trace: the database failed, not the code.
+                app.Logger.LogError(cause, "The database at {Host}:{Port} is unavailable.", url.Host, url.Port);
+                context.Response.Clear();
+                context.Response.StatusCode = StatusCodes.Status503ServiceUnavailable;
+                // Set as the response starts: the error page is rendered from empty headers.
+                context.Response.OnStarting(() =>
+                {
+                    context.Response.Headers.RetryAfter = RetryAfterSeconds;
+                    return Task.CompletedTask;
+                });
+                context.Features.Set(new ErrorHintFeature(cause is PostgresException { SqlState: PostgresErrorCodes.InvalidCatalogName }
+                    ? $"The database \"{url.Database}\" does not exist yet. In the app's folder, this creates it and its tables: "
+                      + $"dotnet run --project \"{project}\" -- migrate"
+                    : $"PostgreSQL at {url.Host}:{url.Port} cannot be reached ({cause.Message}). Start it: in the app's folder, "
+                      + "docker compose up -d runs the one in compose.yaml; or point DATABASE_URL in .env at a server of your own. "
+                      + $"Then: dotnet run --project \"{project}\" -- migrate"));
+            }
+        });
+        return app;
+    }
+
+    // Npgsql marks as transient what may pass by itself: timeouts, refused or broken connections, an
+    // exhausted pool, a server shutting down. A missing database is an outage too; a missing table or a
+    // bad query is a bug and stays a 500.
+    private static Exception? Cause(Exception exception) => exception switch
+    {
+        PostgresException { SqlState: PostgresErrorCodes.InvalidCatalogName } missing => missing,
+        NpgsqlException { IsTransient: true } transient => transient,
+        DbUpdateException or InvalidOperationException when exception.InnerException is { } inner => Cause(inner),
+        _ => null,
+    };
+}

@@ -1,0 +1,96 @@
+using System.Data.Common;
+using Microsoft.AspNetCore.DataProtection;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Infrastructure;
+using Microsoft.EntityFrameworkCore.Migrations;
+using Microsoft.EntityFrameworkCore.Storage;
+using Npgsql;
+
+namespace Heroku.AspNetCore;
+
+/// <summary>
+/// <c>App migrate</c> applies pending migrations and makes the key ring's first key, and its exit code says
+/// whether it did: Heroku's release phase runs it (see the Procfile), so a failed migration stops the release
+/// and the previous one keeps serving. Safe to run again, and from several processes at once.
+/// </summary>
+internal sealed class MigrateCommand<TContext> : ICommand
+    where TContext : DbContext
+{
+    // The release phase may run for an hour; a large migration must not stop at Npgsql's 30 seconds.
+    private static readonly TimeSpan ReleasePhaseTimeout = TimeSpan.FromMinutes(55);
+
+    public string Name => "migrate";
+
+    public async Task<int> RunAsync(WebApplication app, IReadOnlyList<string> options)
+    {
+        if (options.Count > 0)
+        {
+            await Console.Error.WriteLineAsync($"migrate: unknown option {options[0]}. Usage: migrate");
+            return ExitCodes.Usage;
+        }
+
+        await using var scope = app.Services.CreateAsyncScope();
+        var database = scope.ServiceProvider.GetRequiredService<TContext>().Database;
+        database.SetCommandTimeout(ReleasePhaseTimeout);
+
+        try
+        {
+            // Heroku Postgres always has the database; a local server may not yet. Created as
+            // `dotnet ef database update` would, empty, so the migrations below make every table.
+            var creator = database.GetService<IRelationalDatabaseCreator>();
+            if (!await creator.ExistsAsync())
+            {
+                app.Logger.LogInformation("migrate: creating the database.");
+                try
+                {
+                    await creator.CreateAsync();
+                }
+                catch (PostgresException exception) when (exception.SqlState == PostgresErrorCodes.DuplicateDatabase)
+                {
+                    // Another migrate process made it first.
+                }
+            }
+
+            // One release process at a time, for the whole job: EF Core locks only while it migrates,
+            // and what follows the migrations must happen once, not once per process.
+            await database.OpenConnectionAsync();
+            await database.ExecuteSqlRawAsync("SELECT pg_advisory_lock(hashtextextended('release phase', 0))");
+
+            // Creating the history table first keeps EF from logging a failed query on an empty database.
+            await database.GetService<IHistoryRepository>().CreateIfNotExistsAsync();
+
+            var pending = (await database.GetPendingMigrationsAsync()).ToList();
+            if (pending.Count == 0)
+            {
+                app.Logger.LogInformation("migrate: the database is up to date.");
+            }
+            else
+            {
+                app.Logger.LogInformation("migrate: applying {Migrations}.", string.Join(", ", pending));
+                await database.MigrateAsync();
+                app.Logger.LogInformation("migrate: done.");
+            }
+
+            // Dynos that start together would each make a first key of their own and refuse each other's
+            // cookies, so the release phase makes it once, before any of them starts.
+            app.Services.GetDataProtector("release phase").Protect([]);
+            return 0;
+        }
+        catch (Exception exception) when (exception is DbException or InvalidOperationException or TimeoutException)
+        {
+            // One line on stderr that names the cause; the connection string (and its password) never appears.
+            await Console.Error.WriteLineAsync($"migrate failed: {PostgresExtensions.Describe(exception)}");
+            return 1;
+        }
+        catch (Exception exception)
+        {
+            // Not the database's doing: the stack trace is what finds the bug. Still a failed release, not a crash.
+            await Console.Error.WriteLineAsync($"migrate failed: {exception}");
+            return 1;
+        }
+        finally
+        {
+            await database.CloseConnectionAsync();
+        }
+    }
+}

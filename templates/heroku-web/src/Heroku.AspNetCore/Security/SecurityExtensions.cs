@@ -1,0 +1,97 @@
+using Microsoft.AspNetCore.CookiePolicy;
+using Microsoft.AspNetCore.Server.Kestrel.Core;
+
+namespace Heroku.AspNetCore;
+
+/// <summary>
+/// What a browser is told to enforce (security headers), how cookies travel, and how hard the public
+/// forms may be used (RateLimits.cs). The app's README ("Security") lists what is left to decide.
+/// </summary>
+internal static class SecurityExtensions
+{
+    public static WebApplicationBuilder AddSecurity(this WebApplicationBuilder builder)
+    {
+        // The server's name and version help only whoever looks for a known hole.
+        builder.Services.Configure<KestrelServerOptions>(options => options.AddServerHeader = false);
+
+        // Every cookie rides HTTPS only: always outside Development (Heroku serves every visitor over HTTPS),
+        // and in Development whenever the request came over HTTPS. Each cookie keeps its own HttpOnly and
+        // SameSite (the antiforgery cookie: HttpOnly, Strict; TempData's: HttpOnly, Lax); none may be looser than Lax.
+        builder.Services.Configure<CookiePolicyOptions>(options =>
+        {
+            options.Secure = builder.Environment.IsDevelopment() ? CookieSecurePolicy.SameAsRequest : CookieSecurePolicy.Always;
+            options.MinimumSameSitePolicy = SameSiteMode.Lax;
+            options.HttpOnly = HttpOnlyPolicy.None;
+        });
+
+        builder.Services.AddPublicFormRateLimits();
+        return builder;
+    }
+
+    /// <summary>
+    /// Security headers on every page, error page and health check, and on static files that browsers open as
+    /// pages. Other static files get theirs in StaticFiles.cs.
+    /// </summary>
+    public static WebApplication UseSecurityHeaders(this WebApplication app, HerokuSettings settings)
+    {
+        if (settings.Debug)
+        {
+            // The detailed error page (DEBUG=true) runs inline scripts and styles of its own. Callbacks run
+            // last-registered first, so this one runs after the headers below are added.
+            app.Use((context, next) =>
+            {
+                context.Response.OnStarting(() =>
+                {
+                    if (context.Response.StatusCode >= StatusCodes.Status500InternalServerError)
+                    {
+                        context.Response.Headers.ContentSecurityPolicy = default;
+                    }
+                    return Task.CompletedTask;
+                });
+                return next(context);
+            });
+        }
+
+        // The headers are written as the response starts, so an error page that replaces it gets them too.
+        app.UseSecurityHeaders(SecurityHeaders());
+        return app;
+    }
+
+    /// <summary>
+    /// The headers that score the top grade in Mozilla's HTTP Observatory. The policy allows this app's own
+    /// files only: pages have no inline scripts or styles, and the icon is a data: image. A script, style or
+    /// font from another site (analytics, a CDN) needs its origin added to the matching directive.
+    /// Strict-Transport-Security comes from UseHsts (Hosting/HerokuExtensions.cs).
+    /// </summary>
+    internal static HeaderPolicyCollection SecurityHeaders() => new HeaderPolicyCollection()
+        .AddContentSecurityPolicy(csp =>
+        {
+            csp.AddDefaultSrc().None();
+            csp.AddScriptSrc().Self();
+            csp.AddStyleSrc().Self();
+            csp.AddImgSrc().Self().Data();
+            csp.AddFontSrc().Self();
+            csp.AddConnectSrc().Self();
+            csp.AddManifestSrc().Self();
+            csp.AddFormAction().Self();
+            csp.AddBaseUri().None();
+            csp.AddFrameAncestors().None();
+        })
+        .AddFrameOptionsDeny()
+        .AddContentTypeOptionsNoSniff()
+        .AddReferrerPolicyStrictOriginWhenCrossOrigin()
+        // The powerful features a page could ask the visitor for, none of which this app uses. Only features that
+        // browsers know: an unknown one is a console warning on every page.
+        .AddPermissionsPolicy(permissions =>
+        {
+            permissions.AddAccelerometer().None();
+            permissions.AddCamera().None();
+            permissions.AddGeolocation().None();
+            permissions.AddGyroscope().None();
+            permissions.AddMagnetometer().None();
+            permissions.AddMicrophone().None();
+            permissions.AddPayment().None();
+            permissions.AddUsb().None();
+        })
+        .AddCrossOriginOpenerPolicy(policy => policy.SameOrigin());
+}

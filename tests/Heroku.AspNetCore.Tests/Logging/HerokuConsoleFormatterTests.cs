@@ -1,0 +1,91 @@
+using System.Text;
+using Microsoft.AspNetCore.Connections;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Abstractions;
+using Microsoft.Extensions.Options;
+
+namespace Heroku.AspNetCore.Tests.Logging;
+
+public sealed class HerokuConsoleFormatterTests
+{
+    private static string Format(string message, Exception? exception = null, bool includeStackTraces = false)
+    {
+        var formatter = new HerokuConsoleFormatter(new StaticOptions(new HerokuConsoleFormatterOptions { IncludeStackTraces = includeStackTraces }));
+        using var writer = new StringWriter();
+        formatter.Write(new LogEntry<string>(LogLevel.Error, "Tests", new EventId(7), message, exception, (state, _) => state), null, writer);
+        return writer.ToString();
+    }
+
+    private static Exception Thrown()
+    {
+        try
+        {
+            throw new InvalidOperationException("outer", new TimeoutException("inner"));
+        }
+        catch (Exception exception)
+        {
+            return exception;
+        }
+    }
+
+    [Fact]
+    public void An_entry_is_one_line_with_level_category_and_event()
+    {
+        Assert.Equal("fail: Tests[7] first second\n", Format("first\nsecond"));
+    }
+
+    [Fact]
+    public void An_exception_is_named_by_type_and_message_without_its_stack_trace()
+    {
+        var line = Format("Request failed.", Thrown());
+
+        Assert.Equal(
+            "fail: Tests[7] Request failed. System.InvalidOperationException: outer ---> System.TimeoutException: inner\n", line);
+    }
+
+    [Fact]
+    public void Where_stack_traces_help_they_are_written_on_the_same_line()
+    {
+        var line = Format("Request failed.", Thrown(), includeStackTraces: true);
+
+        Assert.Contains($" at {typeof(HerokuConsoleFormatterTests).FullName}.{nameof(Thrown)}()", line);
+        Assert.Single(line.Split('\n', StringSplitOptions.RemoveEmptyEntries));
+    }
+
+    [Fact]
+    public void No_line_is_longer_than_herokus_10000_bytes()
+    {
+        var line = Format(new string('é', 20_000), new InvalidOperationException(new string('x', 20_000)));
+
+        Assert.True(Encoding.UTF8.GetByteCount(line) <= HerokuConsoleFormatter.MaxLineBytes);
+        Assert.EndsWith(" …\n", line);
+        Assert.DoesNotContain('\uFFFD', line);
+    }
+
+    [Fact]
+    public void The_hosts_report_of_an_address_in_use_is_left_to_the_apps_one_line()
+    {
+        // What Kestrel throws, and the host logs, when another process holds the port.
+        var inUse = new IOException("Failed to bind to address http://127.0.0.1:5000: address already in use.",
+            new AddressInUseException("Address already in use"));
+
+        Assert.Equal("", Format("Hosting failed to start", inUse));
+    }
+
+    [Fact]
+    public void Other_io_failures_are_still_written()
+    {
+        var line = Format("Hosting failed to start", new IOException("Disk full."));
+
+        Assert.Equal("fail: Tests[7] Hosting failed to start System.IO.IOException: Disk full.\n", line);
+    }
+
+    private sealed class StaticOptions(HerokuConsoleFormatterOptions value) : IOptionsMonitor<HerokuConsoleFormatterOptions>
+    {
+        public HerokuConsoleFormatterOptions CurrentValue => value;
+
+        public HerokuConsoleFormatterOptions Get(string? name) => value;
+
+        public IDisposable? OnChange(Action<HerokuConsoleFormatterOptions, string?> listener) => null;
+    }
+}

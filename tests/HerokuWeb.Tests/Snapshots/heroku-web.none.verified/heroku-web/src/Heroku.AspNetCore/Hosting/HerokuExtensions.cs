@@ -1,0 +1,161 @@
+using System.Net.Sockets;
+using Microsoft.AspNetCore.Connections;
+using Microsoft.AspNetCore.HostFiltering;
+using Microsoft.AspNetCore.HttpOverrides;
+using Microsoft.Extensions.Options;
+
+namespace Heroku.AspNetCore;
+
+/// <summary>
+/// The platform's three calls from the app's Program.cs: <see cref="AddHeroku"/> on the builder,
+/// <see cref="UseHeroku"/> on the app, and <see cref="RunHerokuAsync"/> to end it.
+/// </summary>
+public static class HerokuExtensions
+{
+    /// <summary>Heroku sends SIGTERM, then SIGKILL 30 seconds later: finish in-flight requests before that.</summary>
+    internal static readonly TimeSpan ShutdownTimeout = TimeSpan.FromSeconds(25);
+
+    /// <summary>
+    /// Fits the app to Heroku's runtime: <c>$PORT</c>, the router in front of every dyno (forwarded headers,
+    /// HTTPS, HSTS, allowed hosts), the shutdown window, one-line logs, security headers and cookie rules,
+    /// rate-limited public forms, a key ring every dyno shares, error pages, health checks and the
+    /// <c>check</c> command.
+    /// </summary>
+    public static WebApplicationBuilder AddHeroku(this WebApplicationBuilder builder, HerokuSettings settings)
+    {
+        builder.Services.AddSingleton(settings);
+
+        // Heroku routes to $PORT on every interface, and PORT wins over any other address. Locally, PORT
+        // listens on loopback only; without it, --urls, ASPNETCORE_URLS or launchSettings.json decide.
+        if (settings.Port is int port)
+        {
+            var host = builder.Environment.IsDevelopment() ? "localhost" : "*";
+            builder.WebHost.UseUrls($"http://{host}:{port}");
+        }
+
+        builder.Services.Configure<HostOptions>(options => options.ShutdownTimeout = ShutdownTimeout);
+        // On a dyno, stopping starts with a short drain of keep-alive connections (ShutdownDrain.cs).
+        if (builder.Environment.IsProduction())
+        {
+            builder.Services.AddShutdownDrain();
+        }
+
+        // Heroku's log router timestamps each line and lists them one by one: one short line per entry.
+        builder.Logging.AddHerokuConsole(includeStackTraces: settings.Debug || builder.Environment.IsDevelopment());
+
+        // A request without a Host (HTTP/1.0) names no allowed host either, unless every host is allowed.
+        builder.Services.Configure<HostFilteringOptions>(options =>
+        {
+            options.AllowedHosts = [.. settings.AllowedHosts];
+            options.AllowEmptyHosts = settings.AllowedHosts.Contains("*");
+        });
+
+        // The router terminates TLS and says so in X-Forwarded-Proto. Its addresses are neither fixed nor
+        // published, so every proxy is trusted; that is safe because dynos are only reachable through it.
+        builder.Services.Configure<ForwardedHeadersOptions>(options =>
+        {
+            options.ForwardedHeaders = ForwardedHeaders.XForwardedFor | ForwardedHeaders.XForwardedProto;
+            options.KnownIPNetworks.Clear();
+            options.KnownProxies.Clear();
+        });
+
+        // Without a known HTTPS port, HTTPS redirection silently does nothing behind a proxy.
+        builder.Services.AddHttpsRedirection(options =>
+        {
+            options.HttpsPort = 443;
+            options.RedirectStatusCode = StatusCodes.Status308PermanentRedirect;
+        });
+        builder.Services.AddHsts(options => options.MaxAge = TimeSpan.FromDays(365));
+
+        builder.AddSecurity();
+        builder.AddKeyRing();
+
+        // /healthz says the process is up; /readyz also runs every registered health check.
+        builder.Services.AddHealthChecks();
+        // Errors for clients that do not ask for HTML: RFC 9457 problem details (the app's Error page).
+        builder.Services.AddProblemDetails();
+        builder.Services.AddCommand<CheckCommand>();
+        builder.Services.AddSingleton<IDeployCheck, ConfigurationCheck>();
+        return builder;
+    }
+
+    /// <summary>
+    /// The platform's part of the request pipeline, in its order: the router's forwarded headers, HTTPS and HSTS,
+    /// routing, static files (served as soon as routing finds them), security headers, error pages
+    /// (<paramref name="errorPage"/> renders every error status), cookie rules and rate limits; and
+    /// <c>/healthz</c> and <c>/readyz</c>. Sign-in and the app's endpoints come after it.
+    /// </summary>
+    public static WebApplication UseHeroku(this WebApplication app, string errorPage = "/Error")
+    {
+        var settings = app.Services.GetRequiredService<HerokuSettings>();
+
+        // First, so everything after it sees the visitor's scheme and address rather than the router's.
+        app.UseForwardedHeaders();
+        if (app.Environment.IsProduction())
+        {
+            app.UseShutdownDrain();
+        }
+        if (!app.Environment.IsDevelopment())
+        {
+            app.UseHsts();
+            app.UseHttpsRedirection();
+        }
+
+        // Stylesheets, scripts and images are served here and skip the rest of the pipeline (StaticFiles.cs).
+        app.UseRouting();
+        app.MapStaticFiles();
+
+        app.UseSecurityHeaders(settings);
+        app.UseErrorPages(settings, errorPage);
+        foreach (var step in app.Services.GetRequiredService<IOptions<HerokuPipelineOptions>>().Value.InsideErrorPages)
+        {
+            step(app);
+        }
+        app.UseCookiePolicy();
+        app.UseRateLimiter();
+
+        app.MapHealthChecks("/healthz", new() { Predicate = _ => false });
+        app.MapHealthChecks("/readyz");
+        return app;
+    }
+
+    /// <summary>
+    /// Runs the command that <paramref name="args"/> names (<c>check</c>, and those the app adds)
+    /// and returns its exit code, or else serves until shutdown and returns 0. A port that another process
+    /// holds is a common local mistake, not a bug: one line says which and what to do, and the exit code is 1.
+    /// </summary>
+    public static async Task<int> RunHerokuAsync(this WebApplication app, string[] args)
+    {
+        if (args is [var name, .. var options] && Commands.Find(app.Services, name) is { } command)
+        {
+            return await command.RunAsync(app, options);
+        }
+        // Read first: a host that failed to start has disposed of its services.
+        var port = app.Services.GetRequiredService<HerokuSettings>().Port;
+        // The addresses that --urls, ASPNETCORE_URLS or launchSettings.json give, which ASP.NET Core reads as "urls".
+        var urls = app.Configuration[WebHostDefaults.ServerUrlsKey];
+        try
+        {
+            await app.RunAsync();
+            return 0;
+        }
+        catch (Exception exception) when (IsAddressInUse(exception))
+        {
+            await Console.Error.WriteLineAsync(port is not null
+                ? $"PORT {port} is already in use by another process: stop it, or set PORT to a free port."
+                : $"{urls} is already in use by another process: stop it, or choose another address with --urls or PORT.");
+            return 1;
+        }
+    }
+
+    /// <summary>Whether <paramref name="exception"/> is Kestrel's report of an address another process holds.</summary>
+    internal static bool IsAddressInUse(Exception exception) =>
+        exception is IOException { InnerException: AddressInUseException } or AddressInUseException
+            or SocketException { SocketErrorCode: SocketError.AddressAlreadyInUse };
+}
+
+/// <summary>Middleware that other parts of the platform place inside the error pages, so their statuses get the error page.</summary>
+internal sealed class HerokuPipelineOptions
+{
+    public List<Action<WebApplication>> InsideErrorPages { get; } = [];
+}
