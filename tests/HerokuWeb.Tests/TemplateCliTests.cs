@@ -32,4 +32,25 @@ public sealed class TemplateCliTests(TemplatePackage package)
 
         Assert.NotEqual(0, result.ExitCode);
     }
+
+    [Fact]
+    public async Task The_update_templates_help_shows_its_database_option_and_how_to_run_it()
+    {
+        var help = await package.Hive.RunDotnetNewAsync(["heroku-platform", "--help"]);
+
+        Assert.Contains("-db, --database <choice>", help.StandardOutput, StringComparison.Ordinal);
+        Assert.Contains("dotnet new heroku-platform -o src/Heroku.AspNetCore --force --database none",
+            help.StandardOutput.ReplaceLineEndings(" ").Replace("  ", " ", StringComparison.Ordinal), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task The_update_template_refuses_a_database_the_app_template_does_not_know()
+    {
+        var target = package.Hive.CreateOutputDirectory();
+
+        var result = await package.Hive.InstantiateAsync("heroku-platform", ["-o", "src/Heroku.AspNetCore", "--database", "mysql"], target, ensureSuccess: false);
+
+        Assert.NotEqual(0, result.ExitCode);
+        Assert.False(Directory.Exists(Path.Combine(target, "src")), "A refused update must write nothing.");
+    }
 }

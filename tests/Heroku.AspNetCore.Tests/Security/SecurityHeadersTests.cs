@@ -28,6 +28,24 @@ public sealed class SecurityHeadersTests
         Assert.Equal("same-origin", Header(response, "Cross-Origin-Opener-Policy"));
     }
 
+    [Fact]
+    public async Task A_directive_the_app_gives_replaces_the_platforms_and_keeps_the_rest_of_the_policy()
+    {
+        var builder = TestApps.CreateBuilder();
+        builder.AddHeroku(TestSettings.Heroku());
+        await using var app = builder.Build();
+        app.UseHeroku(contentSecurityPolicy: csp => csp.AddScriptSrc().Self().From("https://cdn.example.com"));
+        app.MapGet("/", () => Results.Content("<!doctype html><title>Home</title>", "text/html"));
+        using var client = await TestApps.StartAsync(app);
+
+        var policy = Header(await client.GetAsync("/"), "Content-Security-Policy");
+
+        Assert.Contains("script-src 'self' https://cdn.example.com", policy);
+        Assert.Single(policy.Split(';'), directive => directive.Trim().StartsWith("script-src ", StringComparison.Ordinal));
+        Assert.Contains("default-src 'none'", policy);
+        Assert.Contains("frame-ancestors 'none'", policy);
+    }
+
     private static string Header(HttpResponseMessage response, string name) =>
         response.Headers.TryGetValues(name, out var values) || response.Content.Headers.TryGetValues(name, out values)
             ? string.Join(", ", values)

@@ -32,7 +32,7 @@ internal static class SecurityExtensions
     /// Security headers on every page, error page and health check, and on static files that browsers open as
     /// pages. Other static files get theirs in StaticFiles.cs.
     /// </summary>
-    public static WebApplication UseSecurityHeaders(this WebApplication app, HerokuSettings settings)
+    public static WebApplication UseSecurityHeaders(this WebApplication app, HerokuSettings settings, Action<CspBuilder>? contentSecurityPolicy)
     {
         if (settings.Debug)
         {
@@ -53,17 +53,18 @@ internal static class SecurityExtensions
         }
 
         // The headers are written as the response starts, so an error page that replaces it gets them too.
-        app.UseSecurityHeaders(SecurityHeaders());
+        app.UseSecurityHeaders(SecurityHeaders(contentSecurityPolicy));
         return app;
     }
 
     /// <summary>
     /// The headers that score the top grade in Mozilla's HTTP Observatory. The policy allows this app's own
     /// files only: pages have no inline scripts or styles, and the icon is a data: image. A script, style or
-    /// font from another site (analytics, a CDN) needs its origin added to the matching directive.
+    /// font from another site (analytics, a CDN) needs its origin in the matching directive, which the app
+    /// gives through <c>UseHeroku(contentSecurityPolicy: ...)</c>.
     /// Strict-Transport-Security comes from UseHsts (Hosting/HerokuExtensions.cs).
     /// </summary>
-    internal static HeaderPolicyCollection SecurityHeaders() => new HeaderPolicyCollection()
+    internal static HeaderPolicyCollection SecurityHeaders(Action<CspBuilder>? contentSecurityPolicy) => new HeaderPolicyCollection()
         .AddContentSecurityPolicy(csp =>
         {
             csp.AddDefaultSrc().None();
@@ -76,6 +77,8 @@ internal static class SecurityExtensions
             csp.AddFormAction().Self();
             csp.AddBaseUri().None();
             csp.AddFrameAncestors().None();
+            // The app's changes: a directive it adds replaces the one above, e.g. script-src 'self' and a CDN.
+            contentSecurityPolicy?.Invoke(csp);
         })
         .AddFrameOptionsDeny()
         .AddContentTypeOptionsNoSniff()

@@ -25,6 +25,22 @@ internal static class KeyRingExtensions
             }
         });
 
+        // Data Protection reads the whole key ring as the host starts, before the server binds $PORT, which
+        // Heroku's boot timeout waits for: with the keys in a database, that is a round trip and the whole of
+        // EF Core's start-up in every dyno's boot. The key ring is read when a page first needs it instead:
+        // the framework's preloader is left out as the container is built, after every registration
+        // (AddRazorPages and others add it again when it is missing).
+        builder.Host.ConfigureContainer<IServiceCollection>((_, services) =>
+        {
+            foreach (var preloader in services.Where(IsKeyRingPreloader).ToList())
+            {
+                services.Remove(preloader);
+            }
+        });
         return builder;
     }
+
+    private static bool IsKeyRingPreloader(ServiceDescriptor service) =>
+        service.ServiceType == typeof(IHostedService)
+        && service.ImplementationType?.Assembly == typeof(KeyManagementOptions).Assembly;
 }
