@@ -29,12 +29,15 @@ public sealed class PackageTests(TemplatePackage package)
         var entries = Entries();
         var inApp = entries.Where(entry => entry.StartsWith(Content + "src/Heroku.AspNetCore/", StringComparison.Ordinal))
             .Select(entry => entry[(Content + "src/Heroku.AspNetCore/").Length..]);
-        var inUpdate = entries.Where(entry => entry.StartsWith(PlatformContent, StringComparison.Ordinal))
-            .Select(entry => entry[PlatformContent.Length..]).Where(entry => !entry.StartsWith(".template.config/", StringComparison.Ordinal));
+        // Written where the app has it, so the update runs in the app's folder.
+        var inUpdate = entries.Where(entry => entry.StartsWith(PlatformContent + "src/Heroku.AspNetCore/", StringComparison.Ordinal))
+            .Select(entry => entry[(PlatformContent + "src/Heroku.AspNetCore/").Length..]);
 
         Assert.Contains("Heroku.AspNetCore.csproj", inApp);
         Assert.Equal(inApp.Order(), inUpdate.Order());
-        Assert.Contains(PlatformContent + ".template.config/template.json", entries);
+        Assert.Equal([PlatformContent + ".template.config/dotnetcli.host.json", PlatformContent + ".template.config/template.json"],
+            entries.Where(entry => entry.StartsWith(PlatformContent, StringComparison.Ordinal)
+                && !entry.StartsWith(PlatformContent + "src/Heroku.AspNetCore/", StringComparison.Ordinal)).Order());
     }
 
     [Fact]

@@ -39,7 +39,7 @@ public sealed class TemplateCliTests(TemplatePackage package)
         var help = await package.Hive.RunDotnetNewAsync(["heroku-platform", "--help"]);
 
         Assert.Contains("-db, --database <choice>", help.StandardOutput, StringComparison.Ordinal);
-        Assert.Contains("dotnet new heroku-platform -o src/Heroku.AspNetCore --force --database none",
+        Assert.Contains("dotnet new heroku-platform --database postgres --force",
             help.StandardOutput.ReplaceLineEndings(" ").Replace("  ", " ", StringComparison.Ordinal), StringComparison.Ordinal);
     }
 
@@ -48,7 +48,7 @@ public sealed class TemplateCliTests(TemplatePackage package)
     {
         var target = package.Hive.CreateOutputDirectory();
 
-        var result = await package.Hive.InstantiateAsync("heroku-platform", ["-o", "src/Heroku.AspNetCore", "--database", "mysql"], target, ensureSuccess: false);
+        var result = await package.Hive.InstantiateAsync("heroku-platform", ["--database", "mysql"], target, ensureSuccess: false);
 
         Assert.NotEqual(0, result.ExitCode);
         Assert.False(Directory.Exists(Path.Combine(target, "src")), "A refused update must write nothing.");

@@ -4,7 +4,7 @@ using HerokuWeb.Tests.Infrastructure;
 namespace HerokuWeb.Tests;
 
 /// <summary>
-/// `dotnet new heroku-platform -o src/Heroku.AspNetCore --force`, run in an app made months ago, brings its
+/// `dotnet new heroku-platform --database postgres --force`, run in an app made months ago, brings its
 /// platform project to the package's version and touches nothing else (the generated README's "Updating the platform").
 /// </summary>
 public sealed class UpdateTests(TemplatePackage package, PostgresServer postgres)
@@ -25,7 +25,7 @@ public sealed class UpdateTests(TemplatePackage package, PostgresServer postgres
         await File.AppendAllTextAsync(Path.Combine(app.ProjectDirectory, "AppSettings.cs"), "\n// Edited by the user.\n");
         var usersFiles = Hashes(app.Directory, file => !file.StartsWith(Platform + "/", StringComparison.Ordinal));
 
-        var result = await package.Hive.InstantiateAsync("heroku-platform", ["-o", Platform, "--force"], app.Directory);
+        var result = await package.Hive.InstantiateAsync("heroku-platform", ["--database", "postgres", "--force"], app.Directory);
 
         Assert.Contains("git diff src/Heroku.AspNetCore", result.StandardOutput, StringComparison.Ordinal);
         Assert.Equal(
@@ -46,7 +46,7 @@ public sealed class UpdateTests(TemplatePackage package, PostgresServer postgres
         var fresh = await GeneratedApp.CreateAsync(package, "Fresh", options, restore: false);
         var target = package.Hive.CreateOutputDirectory();
 
-        await package.Hive.InstantiateAsync("heroku-platform", ["-o", Platform, .. options], target);
+        await package.Hive.InstantiateAsync("heroku-platform", options, target);
 
         Assert.Equal(Hashes(Path.Combine(fresh.Directory, Platform), _ => true), Hashes(Path.Combine(target, Platform), _ => true));
     }
@@ -58,4 +58,16 @@ public sealed class UpdateTests(TemplatePackage package, PostgresServer postgres
             .Where(entry => !entry.Relative.Split('/').Any(part => part is "bin" or "obj") && include(entry.Relative))
             .ToDictionary(entry => entry.Relative, entry => Convert.ToHexString(SHA256.HashData(File.ReadAllBytes(entry.File)))),
             StringComparer.Ordinal);
+
+    [Fact]
+    public async Task The_update_refuses_to_guess_the_database_option()
+    {
+        var target = package.Hive.CreateOutputDirectory();
+
+        var result = await package.Hive.InstantiateAsync("heroku-platform", ["--force"], target, ensureSuccess: false);
+
+        Assert.NotEqual(0, result.ExitCode);
+        Assert.Contains("--database", result.StandardOutput + result.StandardError, StringComparison.Ordinal);
+        Assert.Empty(Directory.EnumerateFileSystemEntries(target));
+    }
 }

@@ -32,7 +32,7 @@ public sealed class AppJsonTests
         var problems = Assert.Throws<InvalidSettingsException>(reader.ThrowIfInvalid).Problems;
         foreach (var name in reader.Names.Except(SetByHeroku))
         {
-            var entry = Env.GetProperty(name);
+            Assert.True(Env.TryGetProperty(name, out var entry), $"app.json's env has no {name}.");
             Assert.False(string.IsNullOrWhiteSpace(entry.GetProperty("description").GetString()), $"{name} has no description.");
             Assert.True(problems.Any(problem => problem.Name == name) == entry.GetProperty("required").GetBoolean(),
                 $"{name} is marked required in app.json only if the settings type requires it on a new Heroku app.");
