@@ -63,7 +63,8 @@ public sealed partial class GeneratedCodeTests(TemplatePackage package, Prepared
 
         Assert.Contains($"<ProjectReference Include=\"../{Platform}/{Platform}.csproj\" />", await File.ReadAllTextAsync(app.ProjectPath));
         Assert.Contains($"src/{Platform}/{Platform}.csproj", await File.ReadAllTextAsync(app.SolutionPath));
-        Assert.DoesNotContain(CSharpFiles(platform), file => AppType().IsMatch(File.ReadAllText(file)));
+        var appCode = new Regex($@"\b{Regex.Escape(app.Name)}\b|\bAppSettings\b|\bAppDbContext\b");
+        Assert.DoesNotContain(CSharpFiles(platform), file => appCode.IsMatch(File.ReadAllText(file)));
         Assert.Empty(Directory.EnumerateFiles(platform, "*.cshtml", SearchOption.AllDirectories));
         Assert.False(Directory.Exists(Path.Combine(platform, "Migrations")));
     }
@@ -81,9 +82,6 @@ public sealed partial class GeneratedCodeTests(TemplatePackage package, Prepared
     // ASP.NET Core's own settings (WebHostDefaults keys such as "urls") are not the app's variables.
     [GeneratedRegex(@"Configuration\[(?!WebHostDefaults\.)|\.GetValue<|\.GetSection\(|GetConnectionString\(|GetEnvironmentVariable\(")]
     private static partial Regex ConfigurationRead();
-
-    [GeneratedRegex(@"\bMyApp\b|NoDbApp|\bAppSettings\b|\bAppDbContext\b")]
-    private static partial Regex AppType();
 
     [GeneratedRegex(@"Npgsql|EntityFramework|DbContext|DATABASE_URL|Postgre|[Mm]igrat|Guestbook", RegexOptions.None)]
     private static partial Regex DatabaseWord();

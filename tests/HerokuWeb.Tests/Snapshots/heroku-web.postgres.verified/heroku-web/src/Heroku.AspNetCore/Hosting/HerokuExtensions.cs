@@ -1,4 +1,3 @@
-using System.Net.Sockets;
 using Microsoft.AspNetCore.Connections;
 using Microsoft.AspNetCore.HostFiltering;
 using Microsoft.AspNetCore.HttpOverrides;
@@ -156,8 +155,7 @@ public static class HerokuExtensions
 
     /// <summary>Whether <paramref name="exception"/> is Kestrel's report of an address another process holds.</summary>
     internal static bool IsAddressInUse(Exception exception) =>
-        exception is IOException { InnerException: AddressInUseException } or AddressInUseException
-            or SocketException { SocketErrorCode: SocketError.AddressAlreadyInUse };
+        exception is IOException { InnerException: AddressInUseException };
 }
 
 /// <summary>Middleware that other parts of the platform place inside the error pages, so their statuses get the error page.</summary>
