@@ -105,6 +105,30 @@ public sealed partial class HardeningTests(TemplatePackage package, PreparedApps
     }
 
     [Fact]
+    public async Task Trace_and_hosts_outside_ALLOWED_HOSTS_are_refused_with_the_security_headers()
+    {
+        await using var web = await StartMigratedAsync("refused");
+        using var client = web.CreateClient();
+        using var wrongHost = new HttpRequestMessage(HttpMethod.Get, "/");
+        wrongHost.Headers.Host = "evil.example";
+
+        // A Razor page renders itself for any method it has no handler for: TRACE would get the home page.
+        var trace = await client.SendAsync(PublicRequest(HttpMethod.Trace, "/"));
+        var refused = await client.SendAsync(wrongHost);
+
+        Assert.Equal(HttpStatusCode.MethodNotAllowed, trace.StatusCode);
+        Assert.Equal(HttpStatusCode.BadRequest, refused.StatusCode);
+        Assert.All(new[] { trace, refused }, response =>
+        {
+            var headers = AllHeaders(response);
+            Assert.Contains("frame-ancestors 'none'", headers["Content-Security-Policy"].Single());
+            Assert.Equal("nosniff", headers["X-Content-Type-Options"].Single());
+            Assert.Equal("strict-origin-when-cross-origin", headers["Referrer-Policy"].Single());
+            Assert.Equal("max-age=31536000", headers["Strict-Transport-Security"].Single());
+        });
+    }
+
+    [Fact]
     public async Task Readiness_is_503_until_the_release_phase_has_migrated_while_liveness_stays_ok()
     {
         var app = await AppAsync();

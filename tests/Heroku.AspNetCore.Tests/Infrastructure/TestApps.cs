@@ -10,7 +10,7 @@ internal static class TestApps
 {
     /// <summary>
     /// Not Development, so Production's HTTPS rules apply, and not Production, whose shutdown drain would
-    /// add five seconds to every test's end.
+    /// add a pause to every test's end.
     /// </summary>
     public const string Environment = "Testing";
 

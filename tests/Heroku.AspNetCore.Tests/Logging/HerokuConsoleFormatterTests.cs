@@ -62,6 +62,49 @@ public sealed class HerokuConsoleFormatterTests
         Assert.DoesNotContain('\uFFFD', line);
     }
 
+    [Theory]
+    [InlineData("\u2028")] // LINE SEPARATOR
+    [InlineData("\u2029")] // PARAGRAPH SEPARATOR
+    [InlineData("\u0085")] // NEXT LINE
+    [InlineData("\v")]
+    [InlineData("\f")]
+    [InlineData("\r\n")]
+    public void Every_kind_of_line_break_becomes_a_space(string lineBreak)
+    {
+        Assert.Equal("fail: Tests[7] first second\n", Format($"first{lineBreak}second"));
+        Assert.Equal("fail: Tests[7] Failed. System.InvalidOperationException: first second\n",
+            Format("Failed.", new InvalidOperationException($"first{lineBreak}second")));
+    }
+
+    [Fact]
+    public void A_visitors_line_separators_cannot_forge_a_line_even_with_stack_traces()
+    {
+        var line = Format("Search for \u2028info: forged\u2029\u0085", new InvalidOperationException("bad\u2028query"), includeStackTraces: true);
+
+        Assert.Single(line.Split(['\n', '\r', '\u2028', '\u2029', '\u0085'], StringSplitOptions.RemoveEmptyEntries));
+    }
+
+    [Fact]
+    public void Other_control_characters_but_tab_become_question_marks()
+    {
+        // An escape sequence would recolour or rewrite a terminal that shows the log.
+        Assert.Equal("fail: Tests[7] ?[31mred?\tend?\n", Format("\u001b[31mred\u0000\tend\u009b"));
+    }
+
+    [Theory]
+    [InlineData("é", 0)] [InlineData("é", 1)]
+    [InlineData("€", 0)] [InlineData("€", 1)] [InlineData("€", 2)]
+    [InlineData("😀", 0)] [InlineData("😀", 1)] [InlineData("😀", 2)] [InlineData("😀", 3)]
+    public void A_multi_byte_character_at_the_cut_point_is_left_whole(string character, int offset)
+    {
+        var line = Format(new string('a', offset) + string.Concat(Enumerable.Repeat(character + "\u2028", 6_000)));
+
+        Assert.True(Encoding.UTF8.GetByteCount(line) <= HerokuConsoleFormatter.MaxLineBytes);
+        Assert.EndsWith(" …\n", line);
+        Assert.DoesNotContain(Rune.ReplacementChar, line.EnumerateRunes());
+        Assert.DoesNotContain('\u2028', line);
+    }
+
     [Fact]
     public void The_hosts_report_of_an_address_in_use_is_left_to_the_apps_one_line()
     {

@@ -1,3 +1,4 @@
+using System.Globalization;
 using Npgsql;
 
 namespace Heroku.AspNetCore.Tests.Postgres;
@@ -33,7 +34,19 @@ public sealed class DatabaseUrlTests
     [InlineData("postgres://%23user:%23password@ec2-107-21-253-135.compute-1.amazonaws.com:5431/%23database", "ec2-107-21-253-135.compute-1.amazonaws.com;5431;#database;#user;#password")] // dj test_postgres_parsing_with_special_characters
     [InlineData("POSTGRESQL://u:p@h/db", "h;5432;db;u;p")] // Heroku: both schemes, any case
     [InlineData("postgres://postgres:postgres@db_1:5432/app", "db_1;5432;app;postgres;postgres")] // a Docker Compose service name
-    [InlineData("postgres://u:p@ss@h/db", "h;5432;db;u;p@ss")] // dj-database-url splits at the last '@'
+    [InlineData("postgres://otheruser@?host=/no/such/directory", "/no/such/directory;5432;;otheruser;")] // libpq
+    [InlineData("postgres://:12345/db?host=/path/to/socket", "/path/to/socket;12345;db;;")] // libpq
+    // libpq ends the user name at the first ':' and the password at the first '@' before any '/': what is between is the password.
+    [InlineData("postgres://u:p?x=1@h/db", "h;5432;db;u;p?x=1")]
+    [InlineData("postgres://u:pa?ss=wo=rd@h:5433/db?sslmode=require", "h;5433;db;u;pa?ss=wo=rd")]
+    [InlineData("postgres://u:pa#ss@h/db", "h;5432;db;u;pa#ss")]
+    [InlineData("postgres://u:pa&ss@h/db", "h;5432;db;u;pa&ss")]
+    [InlineData("postgres://u:pa:ss:@h/db", "h;5432;db;u;pa:ss:")]
+    [InlineData("postgres://u:pa ss@h/db", "h;5432;db;u;pa ss")] // libpq up to 17; 18 wants %20
+    [InlineData("postgres://u:?#&=:@h", "h;5432;;u;?#&=:")]
+    [InlineData("postgres://u:p%40ss%2Fw%3F@h/db", "h;5432;db;u;p@ss/w?")]
+    [InlineData("postgres://u%40x:p@h/db", "h;5432;db;u@x;p")]
+    [InlineData("postgres://u:@h/db", "h;5432;db;u;")] // libpq sets no empty password
     [InlineData("postgres://u:p@host1:5432,host2:5433/db", "host1:5432,host2:5433;5432;db;u;p")] // Npgsql multi-host
     [InlineData("postgres://u:p@[::1]:5432,host2/db", "[::1]:5432,host2;5432;db;u;p")] // Npgsql multi-host
     public void Reads_the_parts_of_a_url(string url, string expected)
@@ -89,8 +102,40 @@ public sealed class DatabaseUrlTests
     [InlineData("postgres://u:p@h/db?sslmode=sometimes", "sslmode")]
     [InlineData("postgres://u:p@h/db?connect_timeout=soon", "connect_timeout")]
     [InlineData("postgres://u:p@h/db?sslmod=disable", "unsupported query parameter 'sslmod'")]
+    [InlineData("postgres://u:p@h/db?target_session_attrs=sometimes", "target_session_attrs: must be one of")]
+    [InlineData("postgres://u:p%zz@h/db", "percent-encoding in the user name or password")]
     public void Refuses_what_libpq_refuses_with_the_reason(string url, string reason) =>
         Assert.Contains(reason, Assert.Throws<FormatException>(() => DatabaseUrl.Parse(url)).Message);
+
+    // A password with an unencoded '@' or '/': libpq cuts it short too, and would then quote the rest as a
+    // host, port, database or parameter. Refused with the rule, and nothing of the password.
+    [Theory]
+    [InlineData("postgres://u:{0}@h/db", "Xq7@Zt9k")] // the old regex's host: "Zt9k@h"
+    [InlineData("postgres://u:{0}@h/db", "Xq7/Zt9k")] // libpq's host "u", port "Xq7"
+    [InlineData("postgres://u:{0}@h:5432/db", "123/Zt9k")] // libpq's port 123, database "Zt9k@h:5432/db"
+    [InlineData("postgres://u:{0}@h/db", "Xq7@Zt?Qvw=Kw2")] // libpq's query parameter "Qvw"
+    [InlineData("postgres://u:{0}@h/db", "Xq7/Zt?Qvw=Kw2")]
+    [InlineData("postgres://u:{0}@h/db?sslmode=require", "Xq7@Zt9k/Rf5")]
+    public void An_unencoded_at_or_slash_in_the_password_is_refused_with_the_rule_and_nothing_of_the_password(string url, string password)
+    {
+        var message = Assert.Throws<FormatException>(() => DatabaseUrl.Parse(string.Format(CultureInfo.InvariantCulture, url, password))).Message;
+
+        Assert.Contains("must be percent-encoded, e.g. %40 for @", message);
+        Assert.All(Enumerable.Range(0, password.Length - 2).Select(start => password.Substring(start, 3)),
+            fragment => Assert.DoesNotContain(fragment, message));
+    }
+
+    [Fact]
+    public void The_report_names_database_url_and_the_rule()
+    {
+        const string Password = "Xq7/Zt9k";
+        var configuration = TestSettings.Configuration(new Dictionary<string, string?> { ["DATABASE_URL"] = $"postgres://u:{Password}@h/db" });
+
+        var report = Assert.Throws<InvalidSettingsException>(() => SettingsReader.Read(configuration, env => new DatabaseSettings(env))).Message;
+
+        Assert.Contains(report.Split('\n'), line => line.StartsWith("  DATABASE_URL ", StringComparison.Ordinal) && line.Contains("%2F for /"));
+        Assert.DoesNotContain("Zt9", report);
+    }
 
     [Fact]
     public void Errors_never_contain_the_password() =>

@@ -1,5 +1,6 @@
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.TestHost;
 
 namespace Heroku.AspNetCore.Tests.Security;
 
@@ -44,6 +45,89 @@ public sealed class SecurityHeadersTests
         Assert.Single(policy.Split(';'), directive => directive.Trim().StartsWith("script-src ", StringComparison.Ordinal));
         Assert.Contains("default-src 'none'", policy);
         Assert.Contains("frame-ancestors 'none'", policy);
+    }
+
+    [Fact]
+    public async Task A_host_outside_ALLOWED_HOSTS_gets_a_400_with_the_security_headers_and_hsts()
+    {
+        await using var app = PageApp();
+        using var client = await TestApps.StartAsync(app);
+
+        using var response = await client.GetAsync("https://attacker.example/");
+
+        Assert.Equal(400, (int)response.StatusCode);
+        AssertPageHeaders(response);
+        Assert.Equal("max-age=31536000", Header(response, "Strict-Transport-Security"));
+    }
+
+    [Fact]
+    public async Task A_request_without_a_host_is_refused_unless_every_host_is_allowed()
+    {
+        await using var app = PageApp();
+        await TestApps.StartAsync(app);
+
+        // As HTTP/1.0 allows: no Host header at all. Over HTTPS, as the router forwards every request.
+        var response = (await app.GetTestServer().SendAsync(context =>
+        {
+            context.Request.Scheme = "https";
+            context.Request.Host = default;
+        })).Response;
+
+        Assert.Equal(400, response.StatusCode);
+        Assert.Equal("nosniff", response.Headers.XContentTypeOptions.ToString());
+    }
+
+    [Theory]
+    [InlineData("TRACE")]
+    [InlineData("TRACK")]
+    [InlineData("CONNECT")]
+    public async Task Trace_and_connect_get_a_405_with_the_security_headers_not_the_page(string method)
+    {
+        await using var app = PageApp();
+        using var client = await TestApps.StartAsync(app);
+
+        using var response = await client.SendAsync(new HttpRequestMessage(new HttpMethod(method), "/"));
+
+        Assert.Equal(405, (int)response.StatusCode);
+        Assert.Equal("GET, HEAD, POST", Header(response, "Allow"));
+        Assert.DoesNotContain("Home", await response.Content.ReadAsStringAsync());
+        AssertPageHeaders(response);
+    }
+
+    [Theory]
+    [InlineData("GET")]
+    [InlineData("HEAD")]
+    [InlineData("POST")]
+    [InlineData("OPTIONS")]
+    [InlineData("DELETE")]
+    public async Task Other_methods_reach_the_page(string method)
+    {
+        await using var app = PageApp();
+        using var client = await TestApps.StartAsync(app);
+
+        using var response = await client.SendAsync(new HttpRequestMessage(new HttpMethod(method), "/"));
+
+        Assert.Equal(200, (int)response.StatusCode);
+        AssertPageHeaders(response);
+    }
+
+    // A page that renders for any method, as a Razor page without handlers does.
+    private static WebApplication PageApp()
+    {
+        var builder = TestApps.CreateBuilder();
+        builder.AddHeroku(TestSettings.Heroku());
+        var app = builder.Build();
+        app.UseHeroku();
+        app.Map("/", () => Results.Content("<!doctype html><title>Home</title>", "text/html"));
+        return app;
+    }
+
+    private static void AssertPageHeaders(HttpResponseMessage response)
+    {
+        Assert.Contains("frame-ancestors 'none'", Header(response, "Content-Security-Policy"));
+        Assert.Equal("DENY", Header(response, "X-Frame-Options"));
+        Assert.Equal("nosniff", Header(response, "X-Content-Type-Options"));
+        Assert.Equal("strict-origin-when-cross-origin", Header(response, "Referrer-Policy"));
     }
 
     private static string Header(HttpResponseMessage response, string name) =>

@@ -140,6 +140,10 @@ public sealed class AppProcess : IAsyncDisposable
         return _process.ExitCode;
     }
 
+    /// <summary>Sends the process another signal (e.g. "TERM"), as Heroku may while it stops.</summary>
+    public async Task SignalAsync(string signal) =>
+        (await ProcessRunner.RunAsync("kill", [$"-{signal}", _process.Id.ToString(System.Globalization.CultureInfo.InvariantCulture)], "/")).EnsureSuccess();
+
     public async ValueTask DisposeAsync()
     {
         if (!_process.HasExited)

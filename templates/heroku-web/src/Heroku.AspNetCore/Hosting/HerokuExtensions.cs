@@ -48,6 +48,12 @@ public static class HerokuExtensions
             options.AllowedHosts = [.. settings.AllowedHosts];
             options.AllowEmptyHosts = settings.AllowedHosts.Contains("*");
         });
+        // WebApplication filters hosts before any middleware of the app's, so its 400 would go out without the
+        // security headers: UseHeroku filters them after the headers instead.
+        foreach (var filter in builder.Services.Where(IsHostFilteringStartupFilter).ToList())
+        {
+            builder.Services.Remove(filter);
+        }
 
         // The router terminates TLS and says so in X-Forwarded-Proto. Its addresses are neither fixed nor
         // published, so every proxy is trusted; that is safe because dynos are only reachable through it.
@@ -80,7 +86,8 @@ public static class HerokuExtensions
 
     /// <summary>
     /// The platform's part of the request pipeline, in its order: the router's forwarded headers, HTTPS and HSTS,
-    /// routing, static files (served as soon as routing finds them), security headers, error pages
+    /// routing, static files (served as soon as routing finds them), security headers, allowed hosts, a 405 for
+    /// TRACE and CONNECT, error pages
     /// (<paramref name="errorPage"/> renders every error status), cookie rules and rate limits; and
     /// <c>/healthz</c> and <c>/readyz</c>. Sign-in and the app's endpoints come after it.
     /// </summary>
@@ -111,6 +118,10 @@ public static class HerokuExtensions
         app.MapStaticFiles();
 
         app.UseSecurityHeaders(settings, contentSecurityPolicy);
+        // After the headers, so that a refused host's 400 has them (and HSTS). Static files skip it as they skip
+        // the page headers (as whitenoise's skip Django's ALLOWED_HOSTS): they are public and link to no host.
+        app.UseHostFiltering();
+        app.UseRefusedMethods();
         app.UseErrorPages(settings, errorPage);
         foreach (var step in app.Services.GetRequiredService<IOptions<HerokuPipelineOptions>>().Value.InsideErrorPages)
         {
@@ -152,6 +163,10 @@ public static class HerokuExtensions
             return 1;
         }
     }
+
+    // Internal to ASP.NET Core, so known by name; a test fails if it is ever renamed.
+    private static bool IsHostFilteringStartupFilter(ServiceDescriptor service) =>
+        service.ServiceType == typeof(IStartupFilter) && service.ImplementationType?.FullName == "Microsoft.AspNetCore.HostFilteringStartupFilter";
 
     /// <summary>Whether <paramref name="exception"/> is Kestrel's report of an address another process holds.</summary>
     internal static bool IsAddressInUse(Exception exception) =>

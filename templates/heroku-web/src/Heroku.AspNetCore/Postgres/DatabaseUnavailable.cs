@@ -4,9 +4,10 @@ using Npgsql;
 namespace Heroku.AspNetCore;
 
 /// <summary>
-/// A database that is down, hung, out of connections or not created yet is an outage, not a bug in the
-/// page that asked for it: the visitor gets the 503 page with a Retry-After rather than a 500, the
-/// router's metrics tell the two apart, and in Development the page says what to start.
+/// A database that is down, hung, out of connections, not created yet or refusing DATABASE_URL's user and
+/// password is an outage, not a bug in the page that asked for it: the visitor gets the 503 page with a
+/// Retry-After rather than a 500, the router's metrics tell the two apart, and in Development the page says
+/// what to start or fix.
 /// </summary>
 internal static class DatabaseUnavailable
 {
@@ -25,8 +26,16 @@ internal static class DatabaseUnavailable
             }
             catch (Exception exception) when (Cause(exception) is { } cause && !context.Response.HasStarted)
             {
-                // One line with the cause and no stack trace: the database failed, not the code.
-                app.Logger.LogError(cause, "The database at {Host}:{Port} is unavailable.", url.Host, url.Port);
+                // One line with the cause and no stack trace: the database failed, not the code. PostgreSQL's
+                // message names the user, never the password.
+                if (IsRefusedLogin(cause))
+                {
+                    app.Logger.LogError(cause, "The database at {Host}:{Port} refused the user name or password in DATABASE_URL.", url.Host, url.Port);
+                }
+                else
+                {
+                    app.Logger.LogError(cause, "The database at {Host}:{Port} is unavailable.", url.Host, url.Port);
+                }
                 context.Response.Clear();
                 context.Response.StatusCode = StatusCodes.Status503ServiceUnavailable;
                 // Set as the response starts: the error page is rendered from empty headers.
@@ -35,25 +44,41 @@ internal static class DatabaseUnavailable
                     context.Response.Headers.RetryAfter = RetryAfterSeconds;
                     return Task.CompletedTask;
                 });
-                context.Features.Set(new ErrorHintFeature(cause is PostgresException { SqlState: PostgresErrorCodes.InvalidCatalogName }
-                    ? $"The database \"{url.Database}\" does not exist yet. In the app's folder, this creates it and its tables: "
-                      + $"dotnet run --project \"{project}\" -- migrate"
-                    : $"PostgreSQL at {url.Host}:{url.Port} cannot be reached ({cause.Message}). Start it: in the app's folder, "
-                      + "docker compose up -d runs the one in compose.yaml; or point DATABASE_URL in .env at a server of your own. "
-                      + $"Then: dotnet run --project \"{project}\" -- migrate"));
+                context.Features.Set(new ErrorHintFeature(cause switch
+                {
+                    PostgresException { SqlState: PostgresErrorCodes.InvalidCatalogName } =>
+                        $"The database \"{url.Database}\" does not exist yet. In the app's folder, this creates it and its tables: "
+                        + $"dotnet run --project \"{project}\" -- migrate",
+                    _ when IsRefusedLogin(cause) =>
+                        $"PostgreSQL at {url.Host}:{url.Port} refused the user name or password in DATABASE_URL ({cause.Message}). "
+                        + "Correct them in .env; the PostgreSQL that docker compose starts takes those in compose.yaml.",
+                    _ =>
+                        $"PostgreSQL at {url.Host}:{url.Port} cannot be reached ({cause.Message}). Start it: in the app's folder, "
+                        + "docker compose up -d runs the one in compose.yaml; or point DATABASE_URL in .env at a server of your own. "
+                        + $"Then: dotnet run --project \"{project}\" -- migrate",
+                }));
             }
         });
         return app;
     }
 
-    // Npgsql marks as transient what may pass by itself: timeouts, refused or broken connections, an
-    // exhausted pool, a server shutting down. A missing database is an outage too; a missing table or a
-    // bad query is a bug and stays a 500.
+    // Npgsql marks as transient what may pass by itself: timeouts, refused or broken connections (08), an
+    // exhausted pool, a server starting, shutting down or out of connections (57P0x, 53300). What only the
+    // operator can fix is an outage too: a missing database, or a user or password the server refuses (28), as
+    // when DATABASE_URL was set by hand and the credentials have since rotated. A missing table (the release
+    // phase migrates before a release runs; /readyz reports pending migrations), a denied privilege or a bad
+    // query is a bug and stays a 500.
     private static Exception? Cause(Exception exception) => exception switch
     {
         PostgresException { SqlState: PostgresErrorCodes.InvalidCatalogName } missing => missing,
+        PostgresException refused when IsRefusedLogin(refused) => refused,
         NpgsqlException { IsTransient: true } transient => transient,
         DbUpdateException or InvalidOperationException when exception.InnerException is { } inner => Cause(inner),
         _ => null,
+    };
+
+    private static bool IsRefusedLogin(Exception exception) => exception is PostgresException
+    {
+        SqlState: PostgresErrorCodes.InvalidPassword or PostgresErrorCodes.InvalidAuthorizationSpecification,
     };
 }

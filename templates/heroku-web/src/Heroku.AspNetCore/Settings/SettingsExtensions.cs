@@ -36,7 +36,7 @@ public static class SettingsExtensions
             Console.Error.WriteLine(exception.Message);
             if (!builder.Environment.IsDevelopment() && DotEnvFile.Find(Directory.GetCurrentDirectory()) is { } ignored)
             {
-                Console.Error.WriteLine($"{ignored} was not read: it is for Development only, and this is {builder.Environment.EnvironmentName}.");
+                Console.Error.WriteLine(LogText.Line($"{ignored} was not read: it is for Development only, and this is {builder.Environment.EnvironmentName}."));
             }
             return false;
         }

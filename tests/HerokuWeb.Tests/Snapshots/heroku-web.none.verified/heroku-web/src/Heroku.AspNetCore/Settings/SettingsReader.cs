@@ -82,12 +82,18 @@ public sealed class SettingsReader(IConfiguration configuration)
         var value = Try(parse, text, out var reason);
         if (reason is not null)
         {
-            // A secret's value is never repeated; others help, cut short and without control characters.
-            var shown = secret ? "value hidden: secret" : $"got \"{new string([.. text.Take(40).Select(c => char.IsControl(c) ? '?' : c)])}\"";
-            _problems.Add(new(name, $"{reason} ({shown})", help));
+            // A secret's value is never repeated; others help, cut short. A parser's reason may quote the value
+            // too: it is kept to one line and well under the log router's 10,000 bytes as well.
+            var shown = secret ? "value hidden: secret" : $"got {Quote(text)}";
+            _problems.Add(new(name, $"{LogText.Shorten(LogText.OneLine(reason), 1000)} ({shown})", help));
         }
         return value;
     }
+
+    // Enough of a bad value to recognise it, on one line: "aaaa…" (20000 characters).
+    private static string Quote(string text) =>
+        text.Length <= 100 ? $"\"{LogText.OneLine(text, '?')}\""
+        : $"\"{LogText.OneLine(LogText.Shorten(text, 100), '?')}\" ({text.Length} characters)";
 
     private static T Try<T>(Func<string, T> parse, string text, out string? reason)
     {
@@ -163,10 +169,13 @@ public sealed class InvalidSettingsException(IReadOnlyList<SettingProblem> probl
     /// <summary>Every variable that is missing or malformed.</summary>
     public IReadOnlyList<SettingProblem> Problems { get; } = problems;
 
+    // Written to stderr, where Heroku's log router splits lines over 10,000 bytes: each line is cut to fit,
+    // and nothing in a problem can start a line of its own.
     private static string Report(IReadOnlyList<SettingProblem> problems)
     {
         var width = problems.Max(problem => problem.Name.Length) + 2;
-        var lines = problems.Select(problem => $"  {problem.Name.PadRight(width)}{problem.Reason}.\n  {new string(' ', width)}Expected: {problem.Expected}.");
+        var lines = problems.Select(problem => LogText.Line($"  {problem.Name.PadRight(width)}{problem.Reason}.")
+            + "\n" + LogText.Line($"  {new string(' ', width)}Expected: {problem.Expected}."));
         return $"""
             The app cannot start: {(problems.Count == 1 ? "1 setting is" : $"{problems.Count} settings are")} missing or invalid.
 

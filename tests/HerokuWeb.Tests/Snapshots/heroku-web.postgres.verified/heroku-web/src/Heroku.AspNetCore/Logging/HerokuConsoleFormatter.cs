@@ -1,3 +1,4 @@
+using System.Buffers;
 using System.Text;
 using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Logging.Console;
@@ -8,16 +9,16 @@ namespace Heroku.AspNetCore;
 /// <summary>
 /// One line per entry for Heroku's log router, which timestamps each line and splits any over 10,000 bytes:
 /// <c>fail: Category[event] message Exception.Type: message</c>. The stack trace is added only where it
-/// helps (Development, DEBUG=true); elsewhere the exception's type and message say what failed.
+/// helps (Development, DEBUG=true); elsewhere the exception's type and message say what failed. Whatever
+/// ends a line somewhere (CR, LF, VT, FF, NEL, U+2028, U+2029) becomes a space, so a visitor's text cannot
+/// forge a line in any log viewer; other control characters but tab become '?' (<see cref="LogText"/>).
 /// </summary>
 internal sealed class HerokuConsoleFormatter(IOptionsMonitor<HerokuConsoleFormatterOptions> options) : ConsoleFormatter(Name)
 {
     public new const string Name = "heroku";
 
     /// <summary>Heroku's limit, the line break included.</summary>
-    public const int MaxLineBytes = 10_000;
-
-    private const string Cut = " …";
+    public const int MaxLineBytes = LogText.MaxLineBytes;
 
     public override void Write<TState>(in LogEntry<TState> logEntry, IExternalScopeProvider? scopeProvider, TextWriter textWriter)
     {
@@ -38,9 +39,8 @@ internal sealed class HerokuConsoleFormatter(IOptionsMonitor<HerokuConsoleFormat
         {
             line.Append(' ').Append(options.CurrentValue.IncludeStackTraces ? exception.ToString() : Describe(exception));
         }
-        line.Replace("\r\n", " ").Replace('\n', ' ').Replace('\r', ' ');
 
-        textWriter.Write(Fit(line.ToString()));
+        textWriter.Write(LogText.Line(line.ToString()));
         textWriter.Write('\n');
     }
 
@@ -55,6 +55,64 @@ internal sealed class HerokuConsoleFormatter(IOptionsMonitor<HerokuConsoleFormat
         return string.Join(" ---> ", parts);
     }
 
+    private static string Level(LogLevel level) => level switch
+    {
+        LogLevel.Trace => "trce",
+        LogLevel.Debug => "dbug",
+        LogLevel.Information => "info",
+        LogLevel.Warning => "warn",
+        LogLevel.Error => "fail",
+        LogLevel.Critical => "crit",
+        _ => level.ToString(),
+    };
+}
+
+/// <summary>
+/// Text made safe for one line of Heroku's log, for the formatter and for the settings report, which is
+/// written to stderr before there is a logger.
+/// </summary>
+internal static class LogText
+{
+    /// <summary>Heroku's limit, the line break included: the log router splits longer lines.</summary>
+    public const int MaxLineBytes = 10_000;
+
+    private const string Cut = " …";
+
+    // C0 but tab, DEL, C1 (NEL among them), and Unicode's line and paragraph separators.
+    private static readonly SearchValues<char> Unsafe = SearchValues.Create(string.Concat(Enumerable.Range(0, 0xA0)
+        .Where(c => c is (< 0x20 and not '\t') or >= 0x7F).Select(c => (char)c)) + "\u2028\u2029");
+
+    /// <summary><paramref name="text"/> on one line and at most <see cref="MaxLineBytes"/> with its line break.</summary>
+    public static string Line(string text) => Fit(OneLine(text));
+
+    /// <summary>
+    /// <paramref name="text"/> without line breaks: each one (CR LF counts as one) becomes <paramref name="lineBreak"/>,
+    /// and any other control character but tab a '?', so no text can forge a line or a terminal escape.
+    /// </summary>
+    public static string OneLine(string text, char lineBreak = ' ')
+    {
+        if (!text.AsSpan().ContainsAny(Unsafe))
+        {
+            return text;
+        }
+        var line = new StringBuilder(text.Length);
+        for (var i = 0; i < text.Length; i++)
+        {
+            var c = text[i];
+            if (c == '\r' && i + 1 < text.Length && text[i + 1] == '\n')
+            {
+                continue; // CR LF is one line break
+            }
+            line.Append(c is '\n' or '\r' or '\v' or '\f' or '\u0085' or '\u2028' or '\u2029' ? lineBreak : Unsafe.Contains(c) ? '?' : c);
+        }
+        return line.ToString();
+    }
+
+    /// <summary>At most <paramref name="length"/> characters of <paramref name="text"/>, then '…' if it was longer; never half a surrogate pair.</summary>
+    public static string Shorten(string text, int length) =>
+        text.Length <= length ? text : string.Concat(text.AsSpan(0, char.IsHighSurrogate(text[length - 1]) ? length - 1 : length), "…");
+
+    // At most MaxLineBytes - 1 bytes of UTF-8, leaving room for the line break, cut between characters.
     private static string Fit(string line)
     {
         var limit = MaxLineBytes - 1;
@@ -70,17 +128,6 @@ internal sealed class HerokuConsoleFormatter(IOptionsMonitor<HerokuConsoleFormat
         }
         return Encoding.UTF8.GetString(bytes, 0, end) + Cut;
     }
-
-    private static string Level(LogLevel level) => level switch
-    {
-        LogLevel.Trace => "trce",
-        LogLevel.Debug => "dbug",
-        LogLevel.Information => "info",
-        LogLevel.Warning => "warn",
-        LogLevel.Error => "fail",
-        LogLevel.Critical => "crit",
-        _ => level.ToString(),
-    };
 }
 
 internal sealed class HerokuConsoleFormatterOptions : ConsoleFormatterOptions
