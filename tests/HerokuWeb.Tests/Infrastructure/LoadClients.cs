@@ -1,12 +1,11 @@
 using System.Diagnostics;
 using System.Net.Sockets;
-using System.Text;
 
 namespace HerokuWeb.Tests.Infrastructure;
 
 /// <summary>
-/// Clients that keep a web process busy the way the router does, and count each request's fate by hand
-/// (HttpClient would retry a dropped request on a new connection and hide it):
+/// Clients that keep a web process busy the way the router does, and count each request's fate through
+/// <see cref="RawHttpConnection"/> (HttpClient would retry a dropped request on a new connection and hide it):
 /// <list type="bullet">
 /// <item><b>answered</b>: a whole response came back;</item>
 /// <item><b>lost</b>: the request was sent and the connection reset or ended before a whole response: what
@@ -19,8 +18,7 @@ namespace HerokuWeb.Tests.Infrastructure;
 /// </summary>
 public sealed class LoadClients
 {
-    private static readonly byte[] Request = Encoding.ASCII.GetBytes(
-        "GET / HTTP/1.1\r\nHost: localhost\r\nX-Forwarded-Proto: https\r\nX-Forwarded-For: 203.0.113.10\r\n\r\n");
+    private const string Request = "GET / HTTP/1.1\r\nHost: localhost\r\nX-Forwarded-Proto: https\r\nX-Forwarded-For: 203.0.113.10\r\n\r\n";
 
     private readonly int _port;
     private readonly CancellationTokenSource _stop = new();
@@ -80,47 +78,43 @@ public sealed class LoadClients
 
     private async Task RunAsync(bool reuse)
     {
-        var buffer = new byte[256 * 1024];
         while (!_stop.IsCancellationRequested)
         {
-            using var socket = new Socket(SocketType.Stream, ProtocolType.Tcp) { NoDelay = true };
+            RawHttpConnection connection;
             try
             {
-                using var timeout = CancellationTokenSource.CreateLinkedTokenSource(_stop.Token);
-                timeout.CancelAfter(TimeSpan.FromSeconds(30));
-                await socket.ConnectAsync("127.0.0.1", _port, timeout.Token);
+                connection = await RawHttpConnection.OpenAsync(_port);
             }
-            catch (Exception exception) when (exception is SocketException or OperationCanceledException)
+            catch (SocketException)
             {
                 Interlocked.Increment(ref _refused);
                 return;
             }
-            while (!_stop.IsCancellationRequested)
+            using (connection)
             {
-                bool? close;
-                try
+                while (!_stop.IsCancellationRequested)
                 {
-                    await socket.SendAsync(Request);
-                    close = await ReadResponseAsync(socket, buffer, _stop.Token);
-                }
-                catch (OperationCanceledException)
-                {
-                    return;
-                }
-                catch (SocketException exception)
-                {
-                    Lose(exception.SocketErrorCode.ToString());
-                    break;
-                }
-                if (close is null)
-                {
-                    Lose("closed without a response");
-                    break;
-                }
-                Interlocked.Increment(ref _answered);
-                if (close == true || !reuse)
-                {
-                    break;
+                    RawHttpResponse? response;
+                    try
+                    {
+                        await connection.SendAsync(Request);
+                        response = await connection.ReadResponseAsync(TimeSpan.FromSeconds(30));
+                    }
+                    catch (IOException exception)
+                    {
+                        Lose(exception.Message);
+                        break;
+                    }
+                    if (response is null)
+                    {
+                        Lose("reset or closed without a response");
+                        break;
+                    }
+                    Interlocked.Increment(ref _answered);
+                    if (!reuse || response.Headers["Connection"].Any(value => value.Equals("close", StringComparison.OrdinalIgnoreCase)))
+                    {
+                        break;
+                    }
                 }
             }
         }
@@ -131,37 +125,6 @@ public sealed class LoadClients
         lock (_lost)
         {
             _lost.Add($"{_clock.Elapsed.TotalSeconds:0.000} s: {how}");
-        }
-    }
-
-    // Whether the response asked to close its connection; null if the connection ended before a whole response.
-    private static async Task<bool?> ReadResponseAsync(Socket socket, byte[] buffer, CancellationToken cancellationToken)
-    {
-        var end = 0;
-        while (true)
-        {
-            var read = await socket.ReceiveAsync(buffer.AsMemory(end), cancellationToken);
-            if (read == 0)
-            {
-                return null;
-            }
-            end += read;
-            var text = Encoding.ASCII.GetString(buffer, 0, end);
-            var headEnd = text.IndexOf("\r\n\r\n", StringComparison.Ordinal);
-            if (headEnd < 0)
-            {
-                continue;
-            }
-            var headers = text[..headEnd].Split("\r\n");
-            var close = headers.Any(header => header.Equals("Connection: close", StringComparison.OrdinalIgnoreCase));
-            var length = headers.FirstOrDefault(header => header.StartsWith("Content-Length:", StringComparison.OrdinalIgnoreCase));
-            var complete = length is not null
-                ? end >= headEnd + 4 + int.Parse(length.Split(':')[1], System.Globalization.CultureInfo.InvariantCulture)
-                : text.EndsWith("\r\n0\r\n\r\n", StringComparison.Ordinal);
-            if (complete)
-            {
-                return close;
-            }
         }
     }
 }

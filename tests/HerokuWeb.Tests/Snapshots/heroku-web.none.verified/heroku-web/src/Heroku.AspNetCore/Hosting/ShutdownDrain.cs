@@ -188,19 +188,19 @@ internal static class ShutdownDrainExtensions
     public static IApplicationBuilder UseShutdownDrain(this IApplicationBuilder app)
     {
         var drain = app.ApplicationServices.GetRequiredService<ShutdownDrain>();
+        // Decided when the response starts, so a request that was under way at SIGTERM closes its connection
+        // too, and an error page that replaces the response keeps the header. One callback for every request.
+        Func<object, Task> closeIfDraining = state =>
+        {
+            if (drain.IsDraining)
+            {
+                ((HttpResponse)state).Headers.Connection = "close";
+            }
+            return Task.CompletedTask;
+        };
         return app.Use((context, next) =>
         {
-            // Decided when the response starts, so a request that was under way at SIGTERM closes its
-            // connection too, and an error page that replaces the response keeps the header.
-            context.Response.OnStarting(static state =>
-            {
-                var (response, drain) = ((HttpResponse, ShutdownDrain))state;
-                if (drain.IsDraining)
-                {
-                    response.Headers.Connection = "close";
-                }
-                return Task.CompletedTask;
-            }, (context.Response, drain));
+            context.Response.OnStarting(closeIfDraining, context.Response);
             return next(context);
         });
     }
