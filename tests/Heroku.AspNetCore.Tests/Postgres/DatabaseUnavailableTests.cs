@@ -1,4 +1,5 @@
-using System.Collections.Concurrent;
+using System.Net;
+using System.Text.RegularExpressions;
 using HerokuWeb.Tests.Infrastructure;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Diagnostics;
@@ -90,6 +91,43 @@ public sealed class DatabaseUnavailableTests(PostgresServer postgres)
         Assert.False(response.Headers.Contains("Retry-After"));
     }
 
+    // The developer exception page lists each frame an exception passed through; this middleware, with its
+    // source, would be the one a newcomer reads first, above the page that failed.
+    [Theory]
+    [InlineData(true)]
+    [InlineData(false)]
+    public async Task With_DEBUG_the_exception_page_shows_no_frame_of_the_database_middleware(bool afterAnAwait)
+    {
+        var builder = TestApps.CreateBuilder();
+        builder.AddHeroku(TestSettings.Heroku(debug: true));
+        builder.AddHerokuPostgres<TestDbContext>(TestSettings.Database(TestSettings.NoDatabaseUrl));
+        await using var app = builder.Build();
+        app.UseHeroku();
+        app.MapGet("/page", afterAnAwait ? FailsAfterAnAwaitAsync : Fails);
+        using var client = await TestApps.StartAsync(app);
+        using var request = new HttpRequestMessage(HttpMethod.Get, "/page");
+        request.Headers.Accept.ParseAdd("text/html");
+
+        using var response = await client.SendAsync(request);
+        var html = await response.Content.ReadAsStringAsync();
+
+        Assert.Equal(500, (int)response.StatusCode);
+        Assert.Contains("The page failed.", html);
+        // The page's list of frames, and the raw stack trace below it.
+        var frames = string.Join('\n', Regex.Matches(html, "<h3>(.*?)</h3>|<pre class=\"rawExceptionStackTrace\">(.*?)</pre>", RegexOptions.Singleline)
+            .Select(match => WebUtility.HtmlDecode(match.Value)));
+        Assert.Contains(afterAnAwait ? nameof(FailsAfterAnAwaitAsync) : nameof(Fails), frames);
+        Assert.DoesNotContain("Heroku.AspNetCore.DatabaseUnavailable", frames);
+    }
+
+    private static string Fails() => throw new InvalidOperationException("The page failed.");
+
+    private static async Task<string> FailsAfterAnAwaitAsync()
+    {
+        await Task.Yield();
+        throw new InvalidOperationException("The page failed.");
+    }
+
     // An app on the database with the error page, whose /guestbook is the handler given.
     private static WebApplication App(string databaseUrl, Delegate guestbook, ListLoggerProvider? logs = null)
     {
@@ -107,34 +145,5 @@ public sealed class DatabaseUnavailableTests(PostgresServer postgres)
             $"error page: {context.Response.StatusCode} for {context.Features.Get<IStatusCodeReExecuteFeature>()?.OriginalPath}");
         app.MapGet("/guestbook", guestbook);
         return app;
-    }
-
-    /// <summary>Every entry logged, as one line like the Heroku formatter's: message, then each exception's message.</summary>
-    private sealed class ListLoggerProvider : ILoggerProvider
-    {
-        public ConcurrentQueue<(LogLevel Level, string Text)> Lines { get; } = new();
-
-        public ILogger CreateLogger(string categoryName) => new Logger(this, categoryName);
-
-        public void Dispose()
-        {
-        }
-
-        private sealed class Logger(ListLoggerProvider provider, string category) : ILogger
-        {
-            public IDisposable? BeginScope<TState>(TState state) where TState : notnull => null;
-
-            public bool IsEnabled(LogLevel logLevel) => true;
-
-            public void Log<TState>(LogLevel logLevel, EventId eventId, TState state, Exception? exception, Func<TState, Exception?, string> formatter)
-            {
-                var text = $"{category} {formatter(state, exception)}";
-                for (var current = exception; current is not null; current = current.InnerException)
-                {
-                    text += $" {current.GetType().FullName}: {current.Message}";
-                }
-                provider.Lines.Enqueue((logLevel, text));
-            }
-        }
     }
 }

@@ -1,0 +1,124 @@
+using System.Net;
+using System.Text.RegularExpressions;
+using HerokuWeb.Tests.Infrastructure;
+using static Microsoft.Playwright.Assertions;
+
+namespace HerokuWeb.Tests;
+
+/// <summary>
+/// What a newcomer adds from a tutorial, in a generated app run with `dotnet run` (Development, DEBUG=true from
+/// .env) and opened in Chromium: a page with <c>@section Scripts</c> and an inline script, an inline script the
+/// policy blocks, and a page that fails.
+/// </summary>
+public sealed class PageScriptsTests(TemplatePackage package)
+{
+    private static readonly Lock Gate = new();
+    private static Task<GeneratedApp>? s_app;
+
+    [Fact]
+    public async Task A_pages_inline_script_in_section_scripts_runs_with_asp_add_nonce_and_its_style_block_applies()
+    {
+        await using var run = await StartAsync();
+        await using var browser = await WatchedPage.OpenAsync(new Uri(run.BaseAddress, "/Tutorial").ToString());
+
+        await Expect(browser.Page.Locator("#greeting")).ToHaveTextAsync("The page's script ran");
+        Assert.Equal("rgb(1, 2, 3)", await browser.Page.EvaluateAsync<string>("getComputedStyle(document.getElementById('styled')).color"));
+        // Nothing blocked: the policy's violations are console errors.
+        browser.AssertNoProblems();
+    }
+
+    [Fact]
+    public async Task An_inline_script_without_asp_add_nonce_is_blocked_and_the_log_says_where_and_what_to_add()
+    {
+        await using var run = await StartAsync();
+        await using var browser = await WatchedPage.OpenAsync(new Uri(run.BaseAddress, "/Blocked").ToString());
+
+        await run.WaitForOutputAsync("The Content Security Policy blocked an inline <script> on /Blocked (script-src");
+        await run.WaitForOutputAsync("add asp-add-nonce to the <script> tag. See the README, \"Security\".");
+        Assert.Equal("Not run", await browser.Page.Locator("#greeting").TextContentAsync());
+    }
+
+    [Fact]
+    public async Task With_DEBUG_a_page_that_fails_shows_an_exception_page_without_the_platforms_frames()
+    {
+        await using var run = await StartAsync();
+        using var client = run.CreateClient(forwardedAsHttps: false);
+        using var request = new HttpRequestMessage(HttpMethod.Get, "/Sidebar");
+        request.Headers.Accept.ParseAdd("text/html");
+
+        using var response = await client.SendAsync(request);
+        var html = await response.Content.ReadAsStringAsync();
+
+        Assert.Equal(HttpStatusCode.InternalServerError, response.StatusCode);
+        Assert.Contains("have been defined but have not been rendered", WebUtility.HtmlDecode(html));
+        // The page's list of frames, and the raw stack trace below it.
+        var frames = string.Join('\n', Regex.Matches(html, "<h3>(.*?)</h3>|<pre class=\"rawExceptionStackTrace\">(.*?)</pre>", RegexOptions.Singleline)
+            .Select(match => WebUtility.HtmlDecode(match.Value)));
+        Assert.Contains("Microsoft.AspNetCore.Mvc.Razor", frames);
+        Assert.DoesNotContain("Heroku.AspNetCore", frames);
+    }
+
+    private async Task<AppProcess> StartAsync()
+    {
+        var app = await AppAsync();
+        // No database: none of these pages opens a connection.
+        var unreachable = $"postgres://postgres:postgres@127.0.0.1:{Ports.Free()}/pages?sslmode=disable";
+        return await app.StartDevelopmentAsync(new Dictionary<string, string> { ["DATABASE_URL"] = unreachable });
+    }
+
+    // One app for the class, with the database (whose middleware wraps every page) and three pages of a tutorial's kind.
+    private Task<GeneratedApp> AppAsync()
+    {
+        lock (Gate)
+        {
+            return s_app ??= CreateAsync(package);
+        }
+
+        static async Task<GeneratedApp> CreateAsync(TemplatePackage package)
+        {
+            var app = await GeneratedApp.CreateAsync(package, "PageScripts", []);
+            var pages = Path.Combine(app.ProjectDirectory, "Pages");
+            await File.WriteAllTextAsync(Path.Combine(pages, "Tutorial.cshtml"), """
+                @page
+                @{
+                    ViewData["Title"] = "Tutorial";
+                }
+                <h1 id="greeting">Not run</h1>
+                <p id="styled">Styled by the page's own style block</p>
+                <style asp-add-nonce>
+                    #styled { color: rgb(1, 2, 3); }
+                </style>
+
+                @section Scripts {
+                    <script asp-add-nonce>
+                        document.getElementById("greeting").textContent = "The page's script ran";
+                    </script>
+                }
+
+                """);
+            await File.WriteAllTextAsync(Path.Combine(pages, "Blocked.cshtml"), """
+                @page
+                <h1 id="greeting">Not run</h1>
+
+                @section Scripts {
+                    <script>
+                        document.getElementById("greeting").textContent = "The page's script ran";
+                    </script>
+                }
+
+                """);
+            // A section the layout does not render: the page fails as it renders.
+            await File.WriteAllTextAsync(Path.Combine(pages, "Sidebar.cshtml"), """
+                @page
+                <h1>With a sidebar</h1>
+
+                @section Sidebar {
+                    <p>Links</p>
+                }
+
+                """);
+            await app.BuildAsync();
+            return app;
+        }
+    }
+}
