@@ -82,7 +82,7 @@ public sealed class DatabaseTests(TemplatePackage package, PreparedApps apps, Po
         var result = await app.RunProcfileAsync("release", ConfigVars.Production(url));
 
         Assert.Equal(1, result.ExitCode);
-        Assert.Matches("migrate failed: Failed to connect to 127.0.0.1:[0-9]+ → Connection refused", result.StandardError);
+        Assert.Matches(@"migrate failed: PostgreSQL at 127\.0\.0\.1:([0-9]+) cannot be reached \(Failed to connect to 127\.0\.0\.1:\1 → Connection refused\)\. Check DATABASE_URL", result.StandardError);
         Assert.DoesNotContain(password, result.Output);
     }
 
