@@ -145,7 +145,7 @@ public sealed class CheckTests(TemplatePackage package, PreparedApps apps, Postg
         var result = await app.RunOneOffAsync("check", ConfigVars.Production(database));
 
         Assert.Equal(ErrorsFound, result.ExitCode);
-        Assert.Matches(@"ERROR   MIGRATIONS not applied yet: \d{14}_Initial, \d{14}_GuestbookByDate\.", result.StandardOutput);
+        Assert.Matches(@"ERROR   MIGRATIONS not applied yet: \d{14}_Initial\.", result.StandardOutput);
         Assert.Null(await postgres.QueryScalarAsync<string>(database, "SELECT to_regclass('\"__EFMigrationsHistory\"')::text"));
     }
 
@@ -160,7 +160,7 @@ public sealed class CheckTests(TemplatePackage package, PreparedApps apps, Postg
         var after = await app.RunOneOffAsync("check", vars);
 
         Assert.True(check.ExitCode == 0, check.Output);
-        Assert.Matches(@"migrate applies next: \d{14}_Initial, \d{14}_GuestbookByDate\.", check.StandardOutput);
+        Assert.Matches(@"migrate applies next: \d{14}_Initial\.", check.StandardOutput);
         Assert.Equal(0, migrate.ExitCode);
         Assert.True(after.ExitCode == 0, after.Output);
     }

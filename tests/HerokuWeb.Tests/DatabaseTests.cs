@@ -26,6 +26,25 @@ public sealed class DatabaseTests(TemplatePackage package, PreparedApps apps, Po
     }
 
     [Fact]
+    public async Task A_new_app_has_one_migration_that_makes_the_whole_model()
+    {
+        var app = await AppAsync();
+        var vars = ConfigVars.Production(await postgres.CreateDatabaseAsync("one_migration"));
+        (await app.RunProcfileAsync("release", vars)).EnsureSuccess();
+
+        // check reports a model with changes that no migration covers.
+        var check = await app.RunOneOffAsync("check", vars);
+
+        var files = Directory.GetFiles(Path.Combine(app.ProjectDirectory, "Data", "Migrations")).Select(Path.GetFileName).Order(StringComparer.Ordinal);
+        Assert.Collection(files,
+            file => Assert.Matches(@"^\d{14}_Initial\.Designer\.cs$", file),
+            file => Assert.Matches(@"^\d{14}_Initial\.cs$", file),
+            file => Assert.Equal("AppDbContextModelSnapshot.cs", file));
+        Assert.True(check.ExitCode == 0, check.Output);
+        Assert.DoesNotContain("MIGRATIONS", check.StandardOutput, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task Migrate_run_again_changes_nothing()
     {
         var app = await AppAsync();
@@ -63,7 +82,7 @@ public sealed class DatabaseTests(TemplatePackage package, PreparedApps apps, Po
         var result = await app.RunProcfileAsync("release", ConfigVars.Production(url));
 
         Assert.Equal(1, result.ExitCode);
-        Assert.Matches("migrate failed: Failed to connect to 127.0.0.1:[0-9]+ → Connection refused", result.StandardError);
+        Assert.Matches(@"migrate failed: PostgreSQL at 127\.0\.0\.1:([0-9]+) cannot be reached \(Failed to connect to 127\.0\.0\.1:\1 → Connection refused\)\. Check DATABASE_URL", result.StandardError);
         Assert.DoesNotContain(password, result.Output);
     }
 

@@ -14,12 +14,13 @@ internal static class TestSettings
         new ConfigurationBuilder().AddInMemoryCollection(variables).Build();
 
     /// <summary>SECRET_KEY and ALLOWED_HOSTS (localhost, the TestServer's host), read as <see cref="HerokuSettings"/>.</summary>
-    public static HerokuSettings Heroku(string secretKey = SecretKey, bool debug = false) =>
+    public static HerokuSettings Heroku(string secretKey = SecretKey, bool debug = false, string? formPostsPerMinute = null) =>
         SettingsReader.Read(Configuration(new Dictionary<string, string?>
         {
             ["SECRET_KEY"] = secretKey,
             ["ALLOWED_HOSTS"] = "localhost",
             ["DEBUG"] = debug ? "true" : "false",
+            ["FORM_POSTS_PER_MINUTE"] = formPostsPerMinute,
         }), env => new HerokuSettings(env));
 
     /// <summary>DATABASE_URL (and DATABASE_POOL_SIZE when given), read as <see cref="DatabaseSettings"/>.</summary>

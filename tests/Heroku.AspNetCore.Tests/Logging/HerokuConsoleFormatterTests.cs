@@ -1,16 +1,20 @@
 using System.Text;
 using Microsoft.AspNetCore.Connections;
+using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
+using Microsoft.Extensions.Logging.Console;
 using Microsoft.Extensions.Options;
 
 namespace Heroku.AspNetCore.Tests.Logging;
 
 public sealed class HerokuConsoleFormatterTests
 {
-    private static string Format(string message, Exception? exception = null, bool includeStackTraces = false)
+    private static string Format(string message, Exception? exception = null, StackTraces stackTraces = StackTraces.None) =>
+        Format(new HerokuConsoleFormatter(new StaticOptions(new HerokuConsoleFormatterOptions { StackTraces = stackTraces })), message, exception);
+
+    private static string Format(ConsoleFormatter formatter, string message, Exception? exception)
     {
-        var formatter = new HerokuConsoleFormatter(new StaticOptions(new HerokuConsoleFormatterOptions { IncludeStackTraces = includeStackTraces }));
         using var writer = new StringWriter();
         formatter.Write(new LogEntry<string>(LogLevel.Error, "Tests", new EventId(7), message, exception, (state, _) => state), null, writer);
         return writer.ToString();
@@ -26,6 +30,62 @@ public sealed class HerokuConsoleFormatterTests
         {
             return exception;
         }
+    }
+
+    private static Exception ThrownWithInner()
+    {
+        try
+        {
+            try
+            {
+                throw new TimeoutException("inner");
+            }
+            catch (TimeoutException inner)
+            {
+                throw new InvalidOperationException("outer", inner);
+            }
+        }
+        catch (Exception exception)
+        {
+            return exception;
+        }
+    }
+
+    // The formatter as AddHeroku registers it for the app's logs.
+    private static ConsoleFormatter AppFormatter(string environment, bool debug)
+    {
+        var builder = TestApps.CreateBuilder(environment);
+        builder.AddHeroku(TestSettings.Heroku(debug: debug));
+        var services = builder.Build().Services;
+        return services.GetServices<ConsoleFormatter>().Single(formatter => formatter.Name == HerokuConsoleFormatter.Name);
+    }
+
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public void The_apps_logs_in_development_put_the_stack_trace_below_the_entry(bool debug)
+    {
+        var text = Format(AppFormatter("Development", debug), "Request failed.", ThrownWithInner());
+
+        var lines = text.Split('\n');
+        Assert.Equal("fail: Tests[7] Request failed. System.InvalidOperationException: outer ---> System.TimeoutException: inner", lines[0]);
+        Assert.Contains(lines, line => line.StartsWith($"         at {typeof(HerokuConsoleFormatterTests).FullName}.{nameof(ThrownWithInner)}()", StringComparison.Ordinal));
+    }
+
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public void The_apps_logs_in_production_keep_each_entry_on_one_line_whatever_the_text_holds(bool debug)
+    {
+        var text = Format(AppFormatter("Production", debug), "Search for \ninfo: forged\r\n",
+            new InvalidOperationException("bad\nwarn: forged\u2028", new TimeoutException("inner\rcrit: forged")));
+
+        Assert.Equal(text.IndexOf('\n'), text.Length - 1);
+        Assert.Equal(-1, text.IndexOfAny(['\r', '\v', '\f', '\u0085', '\u2028', '\u2029']));
+        Assert.StartsWith("fail: Tests[7] Search for  info: forged  System.InvalidOperationException: bad warn: forged ", text);
+        Assert.Contains(" ---> System.TimeoutException: inner crit: forged", text);
+        // The stack trace only with DEBUG=true, on the same line.
+        Assert.Equal(debug, text.Contains("--- End of inner exception stack trace ---", StringComparison.Ordinal));
     }
 
     [Fact]
@@ -44,12 +104,37 @@ public sealed class HerokuConsoleFormatterTests
     }
 
     [Fact]
-    public void Where_stack_traces_help_they_are_written_on_the_same_line()
+    public void With_debug_outside_development_stack_traces_are_written_on_the_same_line()
     {
-        var line = Format("Request failed.", Thrown(), includeStackTraces: true);
+        var line = Format("Request failed.", Thrown(), StackTraces.OnTheLine);
 
         Assert.Contains($" at {typeof(HerokuConsoleFormatterTests).FullName}.{nameof(Thrown)}()", line);
         Assert.Single(line.Split('\n', StringSplitOptions.RemoveEmptyEntries));
+    }
+
+    [Fact]
+    public void In_development_the_stack_trace_follows_the_entry_indented_inner_exceptions_included()
+    {
+        var exception = ThrownWithInner();
+
+        var text = Format("Request failed.", exception, StackTraces.Below);
+
+        var below = exception.ToString().Split(Environment.NewLine).Select(line => "      " + line);
+        Assert.Equal(
+            "fail: Tests[7] Request failed. System.InvalidOperationException: outer ---> System.TimeoutException: inner\n"
+            + string.Join('\n', below) + "\n", text);
+        Assert.Contains("       ---> System.TimeoutException: inner\n", text);
+        Assert.Equal(2, text.Split($" at {typeof(HerokuConsoleFormatterTests).FullName}.{nameof(ThrownWithInner)}()").Length - 1);
+    }
+
+    [Fact]
+    public void In_development_no_text_in_an_exception_can_start_an_entry_of_its_own()
+    {
+        var text = Format("Search for \ninfo: forged", new InvalidOperationException("bad\r\ninfo: forged\u2028warn: forged\u001b[31m"), StackTraces.Below);
+
+        var lines = text.Split('\n');
+        Assert.Equal("fail: Tests[7] Search for  info: forged System.InvalidOperationException: bad info: forged warn: forged?[31m", lines[0]);
+        Assert.Equal(["      System.InvalidOperationException: bad", "      info: forged", "      warn: forged?[31m", ""], lines[1..]);
     }
 
     [Fact]
@@ -79,7 +164,7 @@ public sealed class HerokuConsoleFormatterTests
     [Fact]
     public void A_visitors_line_separators_cannot_forge_a_line_even_with_stack_traces()
     {
-        var line = Format("Search for \u2028info: forged\u2029\u0085", new InvalidOperationException("bad\u2028query"), includeStackTraces: true);
+        var line = Format("Search for \u2028info: forged\u2029\u0085", new InvalidOperationException("bad\u2028query"), StackTraces.OnTheLine);
 
         Assert.Single(line.Split(['\n', '\r', '\u2028', '\u2029', '\u0085'], StringSplitOptions.RemoveEmptyEntries));
     }

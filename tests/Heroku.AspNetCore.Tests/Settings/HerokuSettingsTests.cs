@@ -47,6 +47,7 @@ public sealed class HerokuSettingsTests
         environment["DEBUG"] = "true";
         environment["PORT"] = "8080";
         environment["HEROKU_APP_DEFAULT_DOMAIN_NAME"] = "my-app-1234567890ab.herokuapp.com";
+        environment["FORM_POSTS_PER_MINUTE"] = "30";
 
         var settings = Read(environment);
 
@@ -55,6 +56,7 @@ public sealed class HerokuSettingsTests
         Assert.Equal(["my-app.herokuapp.com", "www.example.com"], settings.AllowedHosts);
         Assert.Equal(8080, settings.Port);
         Assert.Equal("my-app-1234567890ab.herokuapp.com", settings.HerokuAppDefaultDomainName);
+        Assert.Equal(30, settings.FormPostsPerMinute);
     }
 
     [Fact]
@@ -65,7 +67,13 @@ public sealed class HerokuSettingsTests
         Assert.False(settings.Debug);
         Assert.Null(settings.Port);
         Assert.Null(settings.HerokuAppDefaultDomainName);
+        Assert.Null(settings.FormPostsPerMinute);
     }
+
+    [Theory]
+    [InlineData("0")] [InlineData("-1")] [InlineData("100001")] [InlineData("ten")]
+    public void Form_posts_per_minute_is_a_whole_number_from_1_to_100000(string value) =>
+        Assert.Equal("FORM_POSTS_PER_MINUTE", ProblemWith("FORM_POSTS_PER_MINUTE", value).Name);
 
     [Fact]
     public void Values_are_trimmed_and_an_empty_one_counts_as_unset()
@@ -105,7 +113,7 @@ public sealed class HerokuSettingsTests
 
         _ = new HerokuSettings(reader);
 
-        Assert.Equal(["SECRET_KEY", "DEBUG", "HEROKU_APP_DEFAULT_DOMAIN_NAME", "ALLOWED_HOSTS", "PORT"], reader.Names);
+        Assert.Equal(["SECRET_KEY", "DEBUG", "HEROKU_APP_DEFAULT_DOMAIN_NAME", "ALLOWED_HOSTS", "PORT", "FORM_POSTS_PER_MINUTE"], reader.Names);
     }
 
     // pydantic tests/test_types.py, test_bool_validation: its string inputs.

@@ -39,8 +39,10 @@ public static class HerokuExtensions
             builder.Services.AddShutdownDrain();
         }
 
-        // Heroku's log router timestamps each line and lists them one by one: one short line per entry.
-        builder.Logging.AddHerokuConsole(includeStackTraces: settings.Debug || builder.Environment.IsDevelopment());
+        // Heroku's log router timestamps each line and lists them one by one: one short line per entry. Stack
+        // traces go below the entry in Development's terminal, and on its line with DEBUG=true elsewhere.
+        builder.Logging.AddHerokuConsole(builder.Environment.IsDevelopment() ? StackTraces.Below
+            : settings.Debug ? StackTraces.OnTheLine : StackTraces.None);
 
         // A request without a Host (HTTP/1.0) names no allowed host either, unless every host is allowed.
         builder.Services.Configure<HostFilteringOptions>(options =>
@@ -72,7 +74,7 @@ public static class HerokuExtensions
         });
         builder.Services.AddHsts(options => options.MaxAge = TimeSpan.FromDays(365));
 
-        builder.AddSecurity();
+        builder.AddSecurity(settings);
         builder.AddKeyRing();
 
         // /healthz says the process is up; /readyz also runs every registered health check.

@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using System.Net.Sockets;
 using Microsoft.EntityFrameworkCore;
 using Npgsql;
 
@@ -99,14 +100,28 @@ internal static class DatabaseUnavailable
                 _ when IsRefusedLogin(cause) =>
                     $"PostgreSQL at {_url.Host}:{_url.Port} refused the user name or password in DATABASE_URL ({cause.Message}). "
                     + "Correct them in .env; the PostgreSQL that docker compose starts takes those in compose.yaml.",
-                _ =>
-                    $"PostgreSQL at {_url.Host}:{_url.Port} cannot be reached ({cause.Message}). Start it: in the app's folder, "
-                    + "docker compose up -d runs the one in compose.yaml; or point DATABASE_URL in .env at a server of your own. "
-                    + $"Then: dotnet run --project \"{_project}\" -- migrate",
+                _ => $"{CannotBeReached(_url, cause.Message)} {WhatToStart} Then: dotnet run --project \"{_project}\" -- migrate",
             }));
             return true;
         }
     }
+
+    /// <summary>Where PostgreSQL was looked for, never with the password, and why it failed.</summary>
+    internal static string CannotBeReached(NpgsqlConnectionStringBuilder url, string reason) =>
+        $"PostgreSQL at {url.Host}:{url.Port} cannot be reached ({reason}).";
+
+    /// <summary>What a developer starts when PostgreSQL cannot be reached: said by the 503 page and by <c>migrate</c>.</summary>
+    internal const string WhatToStart = "Is it running? In the app's folder, docker compose up -d starts the one in compose.yaml; "
+        + "for a server of your own, see the README's \"Run it\" and point DATABASE_URL in .env at it.";
+
+    /// <summary>Whether no connection could be made: refused, no such host or socket, or no answer in time.</summary>
+    internal static bool IsUnreachable(Exception exception) => exception switch
+    {
+        NpgsqlException { InnerException: SocketException or TimeoutException } => true,
+        // EF Core's word for a failure that may pass, around Npgsql's.
+        InvalidOperationException { InnerException: { } inner } => IsUnreachable(inner),
+        _ => false,
+    };
 
     // Npgsql marks as transient what may pass by itself: timeouts, refused or broken connections (08), an
     // exhausted pool, a server starting, shutting down or out of connections (57P0x, 53300). What only the

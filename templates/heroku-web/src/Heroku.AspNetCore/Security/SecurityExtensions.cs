@@ -9,7 +9,7 @@ namespace Heroku.AspNetCore;
 /// </summary>
 internal static class SecurityExtensions
 {
-    public static WebApplicationBuilder AddSecurity(this WebApplicationBuilder builder)
+    public static WebApplicationBuilder AddSecurity(this WebApplicationBuilder builder, HerokuSettings settings)
     {
         // The server's name and version help only whoever looks for a known hole.
         builder.Services.Configure<KestrelServerOptions>(options => options.AddServerHeader = false);
@@ -24,8 +24,7 @@ internal static class SecurityExtensions
             options.HttpOnly = HttpOnlyPolicy.None;
         });
 
-        builder.Services.AddPublicFormRateLimits();
-        return builder;
+        return builder.AddPublicFormRateLimits(settings);
     }
 
     /// <summary>

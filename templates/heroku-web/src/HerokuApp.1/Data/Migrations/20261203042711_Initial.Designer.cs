@@ -12,7 +12,7 @@ using Npgsql.EntityFrameworkCore.PostgreSQL.Metadata;
 namespace HerokuApp._1.Data.Migrations
 {
     [DbContext(typeof(AppDbContext))]
-    [Migration("20261124023729_Initial")]
+    [Migration("20261203042711_Initial")]
     partial class Initial
     {
         /// <inheritdoc />
@@ -52,6 +52,9 @@ namespace HerokuApp._1.Data.Migrations
 
                     b.HasKey("Id")
                         .HasName("pk_guestbook_entries");
+
+                    b.HasIndex("CreatedAt")
+                        .HasDatabaseName("ix_guestbook_entries_created_at");
 
                     b.ToTable("guestbook_entries", (string)null);
                 });
