@@ -74,6 +74,8 @@ public static class HerokuExtensions
 
         builder.AddSecurity();
         builder.AddKeyRing();
+        // In Development, saving a stylesheet or script rewrites its bundle at once, for dotnet watch to show.
+        builder.AddBundleWatcher();
 
         // /healthz says the process is up; /readyz also runs every registered health check.
         builder.Services.AddHealthChecks();

@@ -52,8 +52,12 @@ internal static class SecurityExtensions
             });
         }
 
+        // Under dotnet watch, the script it adds to every page connects to its browser-refresh server, on a port of
+        // its own. Development only: nowhere else does the policy name another origin.
+        var browserRefresh = app.Environment.IsDevelopment() ? DotnetWatch.BrowserRefreshOrigins(app.Configuration) : [];
+
         // The headers are written as the response starts, so an error page that replaces it gets them too.
-        app.UseSecurityHeaders(SecurityHeaders(contentSecurityPolicy));
+        app.UseSecurityHeaders(SecurityHeaders(contentSecurityPolicy, browserRefresh));
         return app;
     }
 
@@ -86,7 +90,9 @@ internal static class SecurityExtensions
     /// gives through <c>UseHeroku(contentSecurityPolicy: ...)</c>.
     /// Strict-Transport-Security comes from UseHsts (Hosting/HerokuExtensions.cs).
     /// </summary>
-    internal static HeaderPolicyCollection SecurityHeaders(Action<CspBuilder>? contentSecurityPolicy) => new HeaderPolicyCollection()
+    /// <param name="contentSecurityPolicy">The app's changes to the policy.</param>
+    /// <param name="browserRefresh">The origins of dotnet watch's browser-refresh server, in Development.</param>
+    internal static HeaderPolicyCollection SecurityHeaders(Action<CspBuilder>? contentSecurityPolicy, IReadOnlyList<string> browserRefresh) => new HeaderPolicyCollection()
         .AddContentSecurityPolicy(csp =>
         {
             csp.AddDefaultSrc().None();
@@ -94,7 +100,7 @@ internal static class SecurityExtensions
             csp.AddStyleSrc().Self();
             csp.AddImgSrc().Self().Data();
             csp.AddFontSrc().Self();
-            csp.AddConnectSrc().Self();
+            csp.AddConnectSrc().Self().From(browserRefresh);
             csp.AddManifestSrc().Self();
             csp.AddFormAction().Self();
             csp.AddBaseUri().None();
