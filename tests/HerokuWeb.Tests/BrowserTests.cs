@@ -203,6 +203,9 @@ internal sealed class WatchedPage : IAsyncDisposable
         }
     }
 
+    /// <summary>Console errors and warnings, script errors, failed requests and error responses so far.</summary>
+    public IReadOnlyList<string> Problems => [.. _problems];
+
     public void AssertNoProblems() => Assert.True(_problems.IsEmpty, string.Join('\n', _problems));
 
     public async ValueTask DisposeAsync() => await _browser.DisposeAsync();

@@ -165,6 +165,28 @@ public sealed partial class StaticAssetsTests(TemplatePackage package, PreparedA
     }
 
     [Fact]
+    public async Task A_bundle_the_app_rewrote_in_Development_does_not_spare_its_sources_the_next_builds_checks()
+    {
+        var app = await GeneratedApp.CreateAsync(package, "Rewritten", ["--database", "none"]);
+        var bundles = Path.Combine(app.ProjectDirectory, "obj", "Debug", "net10.0", "bundling", "bundles");
+        await BuildProjectAsync(app);
+        var source = Path.Combine(app.ProjectDirectory, "Assets", "css", "components.css");
+        await File.AppendAllTextAsync(source, "\n.broken { color: }\n");
+
+        // What the running app does in Development when a stylesheet is saved, and then a script
+        // (Bundling/BundleWatcher.cs): each bundle is rewritten after its sources, and so both are newer than any.
+        await File.AppendAllTextAsync(Path.Combine(bundles, "site.css"), "\n.broken { color: }\n");
+        foreach (var bundle in Directory.GetFiles(bundles))
+        {
+            File.SetLastWriteTimeUtc(bundle, File.GetLastWriteTimeUtc(source).AddSeconds(1));
+        }
+        var build = await DotnetCli.RunAsync(["build", app.ProjectPath, "--no-restore"], app.Directory);
+
+        Assert.NotEqual(0, build.ExitCode);
+        Assert.Matches(@"Assets/css/components\.css\(\d+,\d+\): error BUNDLE001", build.StandardOutput);
+    }
+
+    [Fact]
     public async Task A_bundle_listing_a_missing_source_fails_the_build_naming_it()
     {
         var app = await GeneratedApp.CreateAsync(package, "Misnamed", ["--database", "none"]);

@@ -111,6 +111,41 @@ public sealed class SecurityHeadersTests
         AssertPageHeaders(response);
     }
 
+    // As dotnet watch sets it for the app it starts: its browser-refresh server, over ws:// and wss://.
+    private const string DotnetWatchEndpoints = "ws://localhost:38445,wss://localhost:38446";
+
+    [Fact]
+    public async Task A_page_may_connect_to_dotnet_watchs_browser_refresh_server_in_Development_only_and_only_under_dotnet_watch()
+    {
+        Assert.Contains("connect-src 'self' ws://localhost:38445 wss://localhost:38446;", await PolicyAsync("Development", DotnetWatchEndpoints) + ";");
+
+        Assert.Contains("connect-src 'self';", await PolicyAsync("Production", DotnetWatchEndpoints) + ";");
+        Assert.Contains("connect-src 'self';", await PolicyAsync(TestApps.Environment, DotnetWatchEndpoints) + ";");
+        Assert.Contains("connect-src 'self';", await PolicyAsync("Development", dotnetWatchEndpoints: null) + ";");
+    }
+
+    [Fact]
+    public async Task Only_WebSocket_origins_from_dotnet_watchs_variable_enter_the_policy()
+    {
+        var policy = await PolicyAsync("Development", "ws://localhost:1; script-src *,https://cdn.example.com,ws://localhost:2/path?query");
+
+        Assert.Contains("connect-src 'self' ws://localhost:2;", policy + ";");
+        Assert.Contains("script-src 'self';", policy + ";");
+        Assert.DoesNotContain("example.com", policy);
+    }
+
+    private static async Task<string> PolicyAsync(string environment, string? dotnetWatchEndpoints)
+    {
+        var builder = TestApps.CreateBuilder(environment);
+        builder.Configuration["ASPNETCORE_AUTO_RELOAD_WS_ENDPOINT"] = dotnetWatchEndpoints;
+        builder.AddHeroku(TestSettings.Heroku());
+        await using var app = builder.Build();
+        app.UseHeroku();
+        app.MapGet("/", () => Results.Content("<!doctype html><title>Home</title>", "text/html"));
+        using var client = await TestApps.StartAsync(app);
+        return Header(await client.GetAsync("/"), "Content-Security-Policy");
+    }
+
     // A page that renders for any method, as a Razor page without handlers does.
     private static WebApplication PageApp()
     {

@@ -76,6 +76,8 @@ public static class HerokuExtensions
 
         builder.AddSecurity(settings);
         builder.AddKeyRing();
+        // In Development, saving a stylesheet or script rewrites its bundle at once, for dotnet watch to show.
+        builder.AddBundleWatcher();
 
         // /healthz says the process is up; /readyz also runs every registered health check.
         builder.Services.AddHealthChecks();

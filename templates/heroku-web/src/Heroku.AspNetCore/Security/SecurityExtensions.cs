@@ -51,9 +51,13 @@ internal static class SecurityExtensions
             });
         }
 
+        // Under dotnet watch, the script it adds to every page connects to its browser-refresh server, on a port of
+        // its own. Development only: nowhere else does the policy name another origin.
+        var browserRefresh = app.Environment.IsDevelopment() ? DotnetWatch.BrowserRefreshOrigins(app.Configuration) : [];
+
         // The headers are written as the response starts, so an error page that replaces it gets them too.
         // In Development the browser reports what the policy blocks, and the log says how to fix it.
-        app.UseSecurityHeaders(SecurityHeaders(contentSecurityPolicy,
+        app.UseSecurityHeaders(SecurityHeaders(contentSecurityPolicy, browserRefresh,
             reportUri: app.Environment.IsDevelopment() ? ContentSecurityPolicyReports.Path : null));
         return app;
     }
@@ -89,8 +93,9 @@ internal static class SecurityExtensions
     /// Strict-Transport-Security comes from UseHsts (Hosting/HerokuExtensions.cs).
     /// </summary>
     /// <param name="contentSecurityPolicy">The app's changes to the policy.</param>
+    /// <param name="browserRefresh">The origins of dotnet watch's browser-refresh server, in Development.</param>
     /// <param name="reportUri">Where browsers report what the policy blocks (Development only), or null.</param>
-    internal static HeaderPolicyCollection SecurityHeaders(Action<CspBuilder>? contentSecurityPolicy, string? reportUri = null) => new HeaderPolicyCollection()
+    internal static HeaderPolicyCollection SecurityHeaders(Action<CspBuilder>? contentSecurityPolicy, IReadOnlyList<string> browserRefresh, string? reportUri = null) => new HeaderPolicyCollection()
         .AddContentSecurityPolicy(csp =>
         {
             csp.AddDefaultSrc().None();
@@ -99,7 +104,7 @@ internal static class SecurityExtensions
             csp.AddStyleSrc().Self().WithNonce();
             csp.AddImgSrc().Self().Data();
             csp.AddFontSrc().Self();
-            csp.AddConnectSrc().Self();
+            csp.AddConnectSrc().Self().From(browserRefresh);
             csp.AddManifestSrc().Self();
             csp.AddFormAction().Self();
             csp.AddBaseUri().None();
