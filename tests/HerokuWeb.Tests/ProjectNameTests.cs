@@ -15,6 +15,8 @@ public sealed class ProjectNameTests(TemplatePackage package, PostgresServer pos
         { "my-app", "my_app" },
         { "My.App", "My.App" },
         { "2fast", "_2fast" },
+        { "class", "_class" },
+        { "Data.Store", "Data.Store" },
     };
 
     [Theory]

@@ -3,42 +3,35 @@ using HerokuWeb.Tests.Infrastructure;
 namespace HerokuWeb.Tests;
 
 /// <summary>
-/// A name whose app would not build is refused by `dotnet new`, with a message saying why; names that only
-/// look alike are accepted. Generated without restoring: refusing costs nothing, and building is
-/// ProjectNameTests' job.
+/// `dotnet new` refuses no name: a C# keyword, or a name the app's own code would mistake for its namespace,
+/// gets a namespace with a leading underscore (as a leading digit does), and the platform project's own name
+/// gets `.App` on the app's project. Generated without restoring; ProjectNameTests builds some of them.
 /// </summary>
 public sealed class ReservedNameTests(TemplatePackage package)
 {
-    private const string Reason = "--name-is-a-csharp-keyword-or-clashes-with-the-apps-code-choose-another";
-
-    public static TheoryData<string> Refused =>
-    [
-        "class", "namespace", "int", "void", "static", "Class",
-        "Program", "Settings", "Heroku", "KeyRing", "Security", "Checks", "Data", "Pages", "Guestbook", "System", "Microsoft",
-        "Heroku.AspNetCore", "heroku.aspnetcore",
-    ];
-
-    public static TheoryData<string> Accepted => ["MyData", "Classroom", "ProgramGuide", "Pages2", "SettingsApp"];
-
-    [Theory]
-    [MemberData(nameof(Refused))]
-    public async Task Is_refused_with_a_reason(string name)
+    public static TheoryData<string, string, string> Names => new()
     {
-        var result = await package.Hive.InstantiateAsync(TemplatePackage.ShortName, ["-n", name, "--no-restore"], ensureSuccess: false);
-
-        Assert.NotEqual(0, result.ExitCode);
-        Assert.Contains(Reason, result.StandardOutput + result.StandardError, StringComparison.Ordinal);
-        var output = Path.Combine(result.WorkingDirectory, name);
-        Assert.False(Directory.Exists(output) && Directory.EnumerateFileSystemEntries(output).Any(), "A refused name must leave no files behind.");
-    }
+        { "class", "class", "_class" },
+        { "My.namespace", "My.namespace", "My._namespace" },
+        { "Program", "Program", "_Program" },
+        { "AppSettings", "AppSettings", "_AppSettings" },
+        { "Classroom", "Classroom", "Classroom" },
+        { "Data", "Data", "Data" },
+        { "Heroku.Web", "Heroku.Web", "Heroku.Web" },
+        { "Heroku.AspNetCore", "Heroku.AspNetCore.App", "Heroku.AspNetCore.App" },
+        { "heroku.aspnetcore", "heroku.aspnetcore.App", "heroku.aspnetcore.App" },
+    };
 
     [Theory]
-    [MemberData(nameof(Accepted))]
-    public async Task Is_accepted(string name)
+    [MemberData(nameof(Names))]
+    public async Task Is_accepted_with_a_project_and_namespace_that_build(string name, string project, string rootNamespace)
     {
         var result = await package.Hive.InstantiateAsync(TemplatePackage.ShortName, ["-n", name, "--no-restore"], ensureSuccess: false);
 
         Assert.True(result.ExitCode == 0, result.ToString());
-        Assert.True(File.Exists(Path.Combine(result.WorkingDirectory, name, "src", name, name + ".csproj")));
+        var projectPath = Path.Combine(result.WorkingDirectory, name, "src", project, project + ".csproj");
+        Assert.True(File.Exists(projectPath), $"No {projectPath}.");
+        Assert.Contains($"<RootNamespace>{rootNamespace}</RootNamespace>", await File.ReadAllTextAsync(projectPath), StringComparison.Ordinal);
+        Assert.True(File.Exists(Path.Combine(result.WorkingDirectory, name, "src", "Heroku.AspNetCore", "Heroku.AspNetCore.csproj")));
     }
 }

@@ -10,7 +10,7 @@ namespace My.App;
 /// </summary>
 public sealed class AppSettings(SettingsReader env)
 {
-    /// <summary>What the platform reads: SECRET_KEY, DEBUG, HEROKU_APP_DEFAULT_DOMAIN_NAME, ALLOWED_HOSTS and PORT.</summary>
+    /// <summary>What the platform reads: SECRET_KEY, DEBUG, HEROKU_APP_DEFAULT_DOMAIN_NAME, ALLOWED_HOSTS, PORT and FORM_POSTS_PER_MINUTE.</summary>
     public HerokuSettings Heroku { get; } = new(env);
 
     /// <summary>DATABASE_URL and DATABASE_POOL_SIZE.</summary>

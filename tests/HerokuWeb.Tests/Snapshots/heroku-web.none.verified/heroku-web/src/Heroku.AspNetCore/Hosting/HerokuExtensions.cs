@@ -39,8 +39,10 @@ public static class HerokuExtensions
             builder.Services.AddShutdownDrain();
         }
 
-        // Heroku's log router timestamps each line and lists them one by one: one short line per entry.
-        builder.Logging.AddHerokuConsole(includeStackTraces: settings.Debug || builder.Environment.IsDevelopment());
+        // Heroku's log router timestamps each line and lists them one by one: one short line per entry. Stack
+        // traces go below the entry in Development's terminal, and on its line with DEBUG=true elsewhere.
+        builder.Logging.AddHerokuConsole(builder.Environment.IsDevelopment() ? StackTraces.Below
+            : settings.Debug ? StackTraces.OnTheLine : StackTraces.None);
 
         // A request without a Host (HTTP/1.0) names no allowed host either, unless every host is allowed.
         builder.Services.Configure<HostFilteringOptions>(options =>
@@ -72,8 +74,10 @@ public static class HerokuExtensions
         });
         builder.Services.AddHsts(options => options.MaxAge = TimeSpan.FromDays(365));
 
-        builder.AddSecurity();
+        builder.AddSecurity(settings);
         builder.AddKeyRing();
+        // In Development, saving a stylesheet or script rewrites its bundle at once, for dotnet watch to show.
+        builder.AddBundleWatcher();
 
         // /healthz says the process is up; /readyz also runs every registered health check.
         builder.Services.AddHealthChecks();
@@ -89,13 +93,15 @@ public static class HerokuExtensions
     /// routing, static files (served as soon as routing finds them), security headers, allowed hosts, a 405 for
     /// TRACE and CONNECT, error pages
     /// (<paramref name="errorPage"/> renders every error status), cookie rules and rate limits; and
-    /// <c>/healthz</c> and <c>/readyz</c>. Sign-in and the app's endpoints come after it.
+    /// <c>/healthz</c> and <c>/readyz</c> (and, in Development, <c>/csp-report</c>). Sign-in and the app's
+    /// endpoints come after it.
     /// </summary>
     /// <param name="app">The app.</param>
     /// <param name="errorPage">The page that renders every error status.</param>
     /// <param name="contentSecurityPolicy">
     /// Changes to the Content Security Policy, which allows the app's own files only: a directive added here
-    /// replaces the platform's, e.g. <c>csp => csp.AddScriptSrc().Self().From("https://cdn.example.com")</c>.
+    /// replaces the platform's, nonce included, e.g.
+    /// <c>csp => csp.AddScriptSrc().Self().WithNonce().From("https://cdn.example.com")</c>.
     /// </param>
     public static WebApplication UseHeroku(this WebApplication app, string errorPage = "/Error", Action<CspBuilder>? contentSecurityPolicy = null)
     {
@@ -132,6 +138,11 @@ public static class HerokuExtensions
 
         app.MapHealthChecks("/healthz", new() { Predicate = _ => false });
         app.MapHealthChecks("/readyz");
+        if (app.Environment.IsDevelopment())
+        {
+            // Where the browser reports what the Content Security Policy blocked, for the log.
+            app.MapContentSecurityPolicyReports();
+        }
         return app;
     }
 

@@ -9,9 +9,10 @@ namespace Heroku.AspNetCore;
 /// <summary>
 /// One line per entry for Heroku's log router, which timestamps each line and splits any over 10,000 bytes:
 /// <c>fail: Category[event] message Exception.Type: message</c>. The stack trace is added only where it
-/// helps (Development, DEBUG=true); elsewhere the exception's type and message say what failed. Whatever
-/// ends a line somewhere (CR, LF, VT, FF, NEL, U+2028, U+2029) becomes a space, so a visitor's text cannot
-/// forge a line in any log viewer; other control characters but tab become '?' (<see cref="LogText"/>).
+/// helps: in Development on the lines below, indented, for a terminal; with DEBUG=true elsewhere on the
+/// entry's own line. Whatever ends a line somewhere (CR, LF, VT, FF, NEL, U+2028, U+2029) becomes a space on
+/// the entry's line and an indented line break below it, so a visitor's text cannot forge an entry in any
+/// log viewer; other control characters but tab become '?' (<see cref="LogText"/>).
 /// </summary>
 internal sealed class HerokuConsoleFormatter(IOptionsMonitor<HerokuConsoleFormatterOptions> options) : ConsoleFormatter(Name)
 {
@@ -20,28 +21,39 @@ internal sealed class HerokuConsoleFormatter(IOptionsMonitor<HerokuConsoleFormat
     /// <summary>Heroku's limit, the line break included.</summary>
     public const int MaxLineBytes = LogText.MaxLineBytes;
 
+    // As ASP.NET Core's simple console formatter indents what follows "fail: ".
+    private const string Indent = "      ";
+
     public override void Write<TState>(in LogEntry<TState> logEntry, IExternalScopeProvider? scopeProvider, TextWriter textWriter)
     {
         var message = logEntry.Formatter(logEntry.State, logEntry.Exception);
+        var exception = logEntry.Exception;
         // Nothing to say; or the host's report of an address another process holds, which the app
         // reports itself in one line (HerokuExtensions.RunHerokuAsync).
-        if ((string.IsNullOrEmpty(message) && logEntry.Exception is null)
-            || (logEntry.Exception is { } failure && HerokuExtensions.IsAddressInUse(failure)))
+        if ((string.IsNullOrEmpty(message) && exception is null) || (exception is not null && HerokuExtensions.IsAddressInUse(exception)))
         {
             return;
         }
 
+        var stackTraces = options.CurrentValue.StackTraces;
         var line = new StringBuilder()
             .Append(Level(logEntry.LogLevel)).Append(": ")
             .Append(logEntry.Category).Append('[').Append(logEntry.EventId.Id).Append("] ")
             .Append(message);
-        if (logEntry.Exception is { } exception)
+        if (exception is not null)
         {
-            line.Append(' ').Append(options.CurrentValue.IncludeStackTraces ? exception.ToString() : Describe(exception));
+            line.Append(' ').Append(stackTraces == StackTraces.OnTheLine ? exception.ToString() : Describe(exception));
         }
-
         textWriter.Write(LogText.Line(line.ToString()));
         textWriter.Write('\n');
+
+        if (exception is not null && stackTraces == StackTraces.Below)
+        {
+            // Every line below starts with the indent: nothing in the exception can start an entry of its own.
+            textWriter.Write(Indent);
+            textWriter.Write(LogText.OneLine(exception.ToString(), '\n').Replace("\n", "\n" + Indent, StringComparison.Ordinal));
+            textWriter.Write('\n');
+        }
     }
 
     // Each exception in the chain as "Type: message", the way exception.ToString() starts.
@@ -130,17 +142,30 @@ internal static class LogText
     }
 }
 
+/// <summary>Where an exception's stack trace goes, if anywhere.</summary>
+internal enum StackTraces
+{
+    /// <summary>Nowhere: the exception's type and message say what failed.</summary>
+    None,
+
+    /// <summary>On the entry's one line, which Heroku's log router keeps whole.</summary>
+    OnTheLine,
+
+    /// <summary>On the lines below the entry, indented, as a terminal shows it best.</summary>
+    Below,
+}
+
 internal sealed class HerokuConsoleFormatterOptions : ConsoleFormatterOptions
 {
-    public bool IncludeStackTraces { get; set; }
+    public StackTraces StackTraces { get; set; }
 }
 
 internal static class HerokuLoggingExtensions
 {
-    public static ILoggingBuilder AddHerokuConsole(this ILoggingBuilder logging, bool includeStackTraces)
+    public static ILoggingBuilder AddHerokuConsole(this ILoggingBuilder logging, StackTraces stackTraces)
     {
         logging.AddConsole(options => options.FormatterName = HerokuConsoleFormatter.Name);
         return logging.AddConsoleFormatter<HerokuConsoleFormatter, HerokuConsoleFormatterOptions>(
-            options => options.IncludeStackTraces = includeStackTraces);
+            options => options.StackTraces = stackTraces);
     }
 }

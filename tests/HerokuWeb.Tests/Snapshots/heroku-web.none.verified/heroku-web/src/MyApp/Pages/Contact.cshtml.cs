@@ -6,7 +6,7 @@ using Microsoft.AspNetCore.RateLimiting;
 
 namespace MyApp.Pages;
 
-// Anyone may post: a client address gets RateLimits.PostsPerWindow posts per window, then 429.
+// Anyone may post: a client address gets FORM_POSTS_PER_MINUTE posts a minute (by default 10, and 1,000 in Development), then 429.
 [EnableRateLimiting(RateLimits.PublicForm)]
 public sealed class ContactModel(ILogger<ContactModel> logger) : PageModel
 {

@@ -9,7 +9,7 @@ namespace Heroku.AspNetCore;
 /// </summary>
 internal static class SecurityExtensions
 {
-    public static WebApplicationBuilder AddSecurity(this WebApplicationBuilder builder)
+    public static WebApplicationBuilder AddSecurity(this WebApplicationBuilder builder, HerokuSettings settings)
     {
         // The server's name and version help only whoever looks for a known hole.
         builder.Services.Configure<KestrelServerOptions>(options => options.AddServerHeader = false);
@@ -24,8 +24,7 @@ internal static class SecurityExtensions
             options.HttpOnly = HttpOnlyPolicy.None;
         });
 
-        builder.Services.AddPublicFormRateLimits();
-        return builder;
+        return builder.AddPublicFormRateLimits(settings);
     }
 
     /// <summary>
@@ -52,8 +51,14 @@ internal static class SecurityExtensions
             });
         }
 
+        // Under dotnet watch, the script it adds to every page connects to its browser-refresh server, on a port of
+        // its own. Development only: nowhere else does the policy name another origin.
+        var browserRefresh = app.Environment.IsDevelopment() ? DotnetWatch.BrowserRefreshOrigins(app.Configuration) : [];
+
         // The headers are written as the response starts, so an error page that replaces it gets them too.
-        app.UseSecurityHeaders(SecurityHeaders(contentSecurityPolicy));
+        // In Development the browser reports what the policy blocks, and the log says how to fix it.
+        app.UseSecurityHeaders(SecurityHeaders(contentSecurityPolicy, browserRefresh,
+            reportUri: app.Environment.IsDevelopment() ? ContentSecurityPolicyReports.Path : null));
         return app;
     }
 
@@ -81,25 +86,35 @@ internal static class SecurityExtensions
 
     /// <summary>
     /// The headers that score the top grade in Mozilla's HTTP Observatory. The policy allows this app's own
-    /// files only: pages have no inline scripts or styles, and the icon is a data: image. A script, style or
-    /// font from another site (analytics, a CDN) needs its origin in the matching directive, which the app
-    /// gives through <c>UseHeroku(contentSecurityPolicy: ...)</c>.
+    /// files only, and the icon is a data: image. An inline script or style runs only with the request's nonce,
+    /// which <c>asp-add-nonce</c> writes on its tag (NonceTagHelper.cs): no <c>'unsafe-inline'</c>. A script,
+    /// style or font from another site (analytics, a CDN) needs its origin in the matching directive, which the
+    /// app gives through <c>UseHeroku(contentSecurityPolicy: ...)</c>.
     /// Strict-Transport-Security comes from UseHsts (Hosting/HerokuExtensions.cs).
     /// </summary>
-    internal static HeaderPolicyCollection SecurityHeaders(Action<CspBuilder>? contentSecurityPolicy) => new HeaderPolicyCollection()
+    /// <param name="contentSecurityPolicy">The app's changes to the policy.</param>
+    /// <param name="browserRefresh">The origins of dotnet watch's browser-refresh server, in Development.</param>
+    /// <param name="reportUri">Where browsers report what the policy blocks (Development only), or null.</param>
+    internal static HeaderPolicyCollection SecurityHeaders(Action<CspBuilder>? contentSecurityPolicy, IReadOnlyList<string> browserRefresh, string? reportUri = null) => new HeaderPolicyCollection()
         .AddContentSecurityPolicy(csp =>
         {
             csp.AddDefaultSrc().None();
-            csp.AddScriptSrc().Self();
-            csp.AddStyleSrc().Self();
+            // A new nonce for every response (32 random bytes); a tag carries it with asp-add-nonce.
+            csp.AddScriptSrc().Self().WithNonce();
+            csp.AddStyleSrc().Self().WithNonce();
             csp.AddImgSrc().Self().Data();
             csp.AddFontSrc().Self();
-            csp.AddConnectSrc().Self();
+            csp.AddConnectSrc().Self().From(browserRefresh);
             csp.AddManifestSrc().Self();
             csp.AddFormAction().Self();
             csp.AddBaseUri().None();
             csp.AddFrameAncestors().None();
-            // The app's changes: a directive it adds replaces the one above, e.g. script-src 'self' and a CDN.
+            if (reportUri is not null)
+            {
+                csp.AddReportUri().To(reportUri);
+            }
+            // The app's changes: a directive it adds replaces the one above, nonce included, e.g. script-src
+            // 'self', the nonce and a CDN.
             contentSecurityPolicy?.Invoke(csp);
         })
         .AddFrameOptionsDeny()

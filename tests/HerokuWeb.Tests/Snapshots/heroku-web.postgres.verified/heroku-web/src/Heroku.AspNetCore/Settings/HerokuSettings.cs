@@ -27,4 +27,8 @@ public sealed class HerokuSettings(SettingsReader env)
     /// <summary>The port to listen on; Heroku sets it for every web dyno. Unset: ASPNETCORE_URLS, --urls or launchSettings.json decide.</summary>
     public int? Port { get; } = env.Optional<int?>("PORT", null, text => Parse.Integer(text, 1, 65535),
         help: "a TCP port from 1 to 65535");
+
+    /// <summary>Posts one visitor may make to the public forms in a minute (<see cref="RateLimits.PublicForm"/>). Unset: 10, or 1,000 in Development.</summary>
+    public int? FormPostsPerMinute { get; } = env.Optional<int?>("FORM_POSTS_PER_MINUTE", null, text => Parse.Integer(text, 1, 100_000),
+        help: "a whole number from 1 to 100000 (default 10, and 1000 in Development)");
 }

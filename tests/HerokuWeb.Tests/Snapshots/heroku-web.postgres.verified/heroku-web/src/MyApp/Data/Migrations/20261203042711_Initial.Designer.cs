@@ -12,8 +12,8 @@ using Npgsql.EntityFrameworkCore.PostgreSQL.Metadata;
 namespace MyApp.Data.Migrations
 {
     [DbContext(typeof(AppDbContext))]
-    [Migration("20261130233220_GuestbookByDate")]
-    partial class GuestbookByDate
+    [Migration("20261203042711_Initial")]
+    partial class Initial
     {
         /// <inheritdoc />
         protected override void BuildTargetModel(ModelBuilder modelBuilder)

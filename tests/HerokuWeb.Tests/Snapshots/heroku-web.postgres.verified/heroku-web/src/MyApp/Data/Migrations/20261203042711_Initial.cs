@@ -40,6 +40,11 @@ namespace MyApp.Data.Migrations
                 {
                     table.PrimaryKey("pk_guestbook_entries", x => x.id);
                 });
+
+            migrationBuilder.CreateIndex(
+                name: "ix_guestbook_entries_created_at",
+                table: "guestbook_entries",
+                column: "created_at");
         }
 
         /// <inheritdoc />
