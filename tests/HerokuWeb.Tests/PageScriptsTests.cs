@@ -16,7 +16,7 @@ public sealed class PageScriptsTests(TemplatePackage package)
     private static Task<GeneratedApp>? s_app;
 
     [Fact]
-    public async Task A_pages_inline_script_in_section_scripts_runs_with_asp_add_nonce_and_its_style_block_applies()
+    public async Task A_pages_inline_script_in_section_scripts_runs_with_asp_add_nonce_and_its_style_block_applies_beside_the_scaffolded_validation_partial()
     {
         await using var run = await StartAsync();
         await using var browser = await WatchedPage.OpenAsync(new Uri(run.BaseAddress, "/Tutorial").ToString());
@@ -93,6 +93,8 @@ public sealed class PageScriptsTests(TemplatePackage package)
                     <script asp-add-nonce>
                         document.getElementById("greeting").textContent = "The page's script ran";
                     </script>
+                    @* As scaffolded pages end. *@
+                    <partial name="_ValidationScriptsPartial" />
                 }
 
                 """);

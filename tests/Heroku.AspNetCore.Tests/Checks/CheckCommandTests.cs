@@ -1,3 +1,4 @@
+using HerokuWeb.Tests.Infrastructure;
 using Microsoft.AspNetCore.Builder;
 
 namespace Heroku.AspNetCore.Tests.Checks;
@@ -21,5 +22,28 @@ public sealed class CheckCommandTests
         Assert.Equal(64, exitCode); // EX_USAGE
         Assert.Contains("unknown option --befor-migrate", error);
         Assert.Contains("Usage: check [--before-migrate]", error);
+    }
+
+    [Theory]
+    [InlineData("Development")]
+    [InlineData("Production")]
+    public async Task A_database_that_cannot_be_reached_is_named_with_what_to_do_as_migrate_says(string environment)
+    {
+        var port = Ports.Free();
+        var builder = TestApps.CreateBuilder(environment);
+        builder.AddHeroku(TestSettings.Heroku());
+        builder.AddHerokuPostgres<TestDbContext>(TestSettings.Database($"postgres://app:unreachable-pa55word@127.0.0.1:{port}/app?sslmode=disable"));
+        await using var app = builder.Build();
+        var check = Commands.Find(app.Services, "check");
+        Assert.NotNull(check);
+
+        var (exitCode, output, error) = await CapturedConsole.RunWithOutputAsync(() => check.RunAsync(app, []));
+
+        Assert.NotEqual(0, exitCode);
+        Assert.Contains(
+            $"PostgreSQL at 127.0.0.1:{port} cannot be reached (Failed to connect to 127.0.0.1:{port} → Connection refused). "
+            + (environment == "Development" ? DatabaseUnavailable.WhatToStart : "Check DATABASE_URL, and the database's state with heroku pg:info."),
+            output + error, StringComparison.Ordinal);
+        Assert.DoesNotContain("unreachable-pa55word", output + error, StringComparison.Ordinal);
     }
 }

@@ -41,15 +41,18 @@ public sealed class GeneratedApp
     /// <summary>
     /// A copy of the app as a fresh clone of its repository has it: no bin/, obj/ or .env (git ignores them).
     /// </summary>
-    public GeneratedApp CleanCopy()
+    /// <param name="keepPublished">Keeps the app's publish directory, so the clone can run without a build.</param>
+    public GeneratedApp CleanCopy(bool keepPublished = false)
     {
+        var published = Path.GetRelativePath(Directory, PublishDirectory) + Path.DirectorySeparatorChar;
         var parent = System.IO.Directory.CreateTempSubdirectory("heroku-web-clone-").FullName;
         var target = Path.Combine(parent, Name);
         foreach (var file in System.IO.Directory.EnumerateFiles(Directory, "*", SearchOption.AllDirectories))
         {
             var relative = Path.GetRelativePath(Directory, file);
             var parts = relative.Split(Path.DirectorySeparatorChar);
-            if (parts.Any(part => part is "bin" or "obj") || relative == ".env")
+            if ((parts.Any(part => part is "bin" or "obj") && !(keepPublished && relative.StartsWith(published, StringComparison.Ordinal)))
+                || relative == ".env")
             {
                 continue;
             }

@@ -34,6 +34,11 @@ public sealed class PostgresServer : IAsyncDisposable
 
     private PostgresServer(bool forceThrowaway) => _forceThrowaway = forceThrowaway;
 
+    private PostgresServer(string superuser, string hostAuthentication)
+        : this(forceThrowaway: true) => _installed = (superuser, hostAuthentication);
+
+    private readonly (string Superuser, string HostAuthentication)? _installed;
+
     /// <summary>A server of its own that a test may stop: always a throwaway cluster, whatever TEST_DATABASE_URL says.</summary>
     public static async Task<PostgresServer> StartThrowawayAsync()
     {
@@ -48,6 +53,49 @@ public sealed class PostgresServer : IAsyncDisposable
             await server.DisposeAsync();
             throw;
         }
+    }
+
+    /// <summary>
+    /// A throwaway cluster as a package manager leaves a new install, to follow set-up instructions against:
+    /// <paramref name="superuser"/> is its only login, with no password, trusted on the local socket; over TCP on
+    /// localhost, <paramref name="hostAuthentication"/> decides (<c>scram-sha-256</c>, a password, as Debian's
+    /// package asks; <c>trust</c>, none, as Postgres.app). <see cref="RunClientAsync"/> runs psql and the like as that login.
+    /// </summary>
+    public static async Task<PostgresServer> StartAsInstalledAsync(string superuser, string hostAuthentication)
+    {
+        var server = new PostgresServer(superuser, hostAuthentication);
+        try
+        {
+            await server.EnsureStartedAsync();
+            return server;
+        }
+        catch
+        {
+            await server.DisposeAsync();
+            throw;
+        }
+    }
+
+    /// <summary>The port it listens on.</summary>
+    public int Port => _admin.Port;
+
+    /// <summary>
+    /// Runs a shell command line with PostgreSQL's client programs on PATH and PGHOST, PGPORT and PGUSER set
+    /// for this server's local socket and superuser, as a shell on the server's own machine has them.
+    /// </summary>
+    public async Task<ProcessResult> RunClientAsync(string commandLine)
+    {
+        await EnsureStartedAsync();
+        RequireThrowaway();
+        return await ProcessRunner.RunAsync("bash", ["-c", commandLine], _directory!.Path, new Dictionary<string, string>
+        {
+            ["PATH"] = $"{_binaries}:{Environment.GetEnvironmentVariable("PATH")}",
+            ["PGHOST"] = _directory.Path,
+            ["PGPORT"] = Port.ToString(System.Globalization.CultureInfo.InvariantCulture),
+            ["PGUSER"] = _admin.Username!,
+            ["PGDATABASE"] = "",
+            ["PGPASSWORD"] = "",
+        });
     }
 
     /// <summary>A new, empty database; its URL as Heroku would give it, with TLS off for a local server.</summary>
@@ -207,6 +255,18 @@ public sealed class PostgresServer : IAsyncDisposable
         if (IsRoot)
         {
             (await ProcessRunner.RunAsync("chown", ["postgres", directory], directory)).EnsureSuccess();
+        }
+        if (_installed is var (superuser, hostAuthentication))
+        {
+            await RunAsServerUserAsync(Path.Combine(_binaries, "initdb"),
+                ["-D", DataDirectory, "-U", superuser, "--auth-local=trust", $"--auth-host={hostAuthentication}", "-E", "UTF8", "--no-sync"]);
+            _admin = new NpgsqlConnectionStringBuilder { Host = "localhost", Port = port, Username = superuser };
+            await RunAsServerUserAsync(Path.Combine(_binaries, "pg_ctl"),
+            [
+                "start", "-w", "-D", DataDirectory, "-l", Path.Combine(directory, "server.log"),
+                "-o", $"-p {port} -k {directory} -c listen_addresses=localhost -c fsync=off",
+            ]);
+            return;
         }
         // Passwords required, as on Heroku Postgres, so a wrong one is refused.
         var password = Convert.ToHexString(System.Security.Cryptography.RandomNumberGenerator.GetBytes(16));

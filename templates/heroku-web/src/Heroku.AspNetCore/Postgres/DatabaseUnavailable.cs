@@ -114,6 +114,10 @@ internal static class DatabaseUnavailable
     internal const string WhatToStart = "Is it running? In the app's folder, docker compose up -d starts the one in compose.yaml; "
         + "for a server of your own, see the README's \"Run it\" and point DATABASE_URL in .env at it.";
 
+    /// <summary>What to do when PostgreSQL cannot be reached: in Development, <see cref="WhatToStart"/>; deployed, what to check.</summary>
+    internal static string WhatToDo(IHostEnvironment environment) => environment.IsDevelopment() ? WhatToStart
+        : "Check DATABASE_URL, and the database's state with heroku pg:info.";
+
     /// <summary>Whether no connection could be made: refused, no such host or socket, or no answer in time.</summary>
     internal static bool IsUnreachable(Exception exception) => exception switch
     {
