@@ -33,4 +33,11 @@ internal static class TestSettings
         }
         return SettingsReader.Read(Configuration(variables), env => new DatabaseSettings(env));
     }
+
+    /// <summary>The email variables given (EMAIL_URL, MAILGUN_*, SENDGRID_API_KEY, DEFAULT_FROM_EMAIL), read as <see cref="EmailSettings"/>.</summary>
+    public static EmailSettings Email(IEnumerable<KeyValuePair<string, string?>> variables) =>
+        SettingsReader.Read(Configuration(variables), env => new EmailSettings(env));
+
+    /// <summary>EMAIL_URL alone, read as <see cref="EmailSettings"/>.</summary>
+    public static EmailSettings Email(string url) => Email(new Dictionary<string, string?> { ["EMAIL_URL"] = url });
 }
