@@ -21,6 +21,10 @@ builder.AddHeroku(settings.Heroku);
 // PostgreSQL from DATABASE_URL through EF Core (Data/AppDbContext.cs), with the key ring stored in it
 // and the `migrate` command that the Procfile's release phase runs.
 builder.AddHerokuPostgres<AppDbContext>(settings.Database);
+
+// Email through EMAIL_URL (or the Mailgun or SendGrid add-on), sent with IEmailSender; in Development without
+// it, each message is written to the log.
+builder.AddHerokuEmail(settings.Email);
 #endif
 
 builder.Services.AddRazorPages();
