@@ -187,6 +187,19 @@ public sealed class EmailSenderTests
     }
 
     [Fact]
+    public async Task A_url_with_a_login_for_a_server_that_offers_none_is_refused()
+    {
+        await using var server = await SmtpServer.StartAsync(SmtpTls.None);
+
+        var exception = await Assert.ThrowsAsync<EmailNotSentException>(() =>
+            Sender(TestSettings.Email($"smtp://mailer:{EncodedPassword}@127.0.0.1:{server.Port}")).SendAsync(Message()));
+
+        Assert.Equal($"Email could not be sent through 127.0.0.1:{server.Port} (EMAIL_URL): the server offers no login, and EMAIL_URL gives a user name and password.",
+            exception.Message);
+        Assert.Empty(server.Received);
+    }
+
+    [Fact]
     public async Task An_unreachable_server_is_named_with_the_cause_and_never_the_password()
     {
         var port = Ports.Free();

@@ -16,7 +16,7 @@ public enum SmtpTls
 
 /// <summary>
 /// A real SMTP server for one test: aiosmtpd (Debian's python3-aiosmtpd) on a free port of 127.0.0.1, with a
-/// throwaway self-signed certificate for localhost and 127.0.0.1 when it offers TLS, and a login when asked.
+/// throwaway self-signed certificate for localhost and 127.0.0.1 when it offers TLS, and a login when asked (and no AUTH before TLS otherwise).
 /// <see cref="Received"/> lists what it accepted; each message is on disk before the server answers 250, so a
 /// send that returned has its message there.
 /// </summary>

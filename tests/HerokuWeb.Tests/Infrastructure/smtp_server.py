@@ -66,8 +66,9 @@ async def main():
                     tls_context=context if args.tls == "starttls" else None,
                     authenticator=authenticate if args.login else None,
                     auth_required=bool(args.login),
-                    # A login over plain TCP only where the test asks for no TLS at all.
-                    auth_require_tls=args.tls != "none")
+                    # A login over plain TCP only where the test asks for one and no TLS at all; without a
+                    # login, no AUTH is offered before TLS.
+                    auth_require_tls=args.tls != "none" or not args.login)
 
     loop = asyncio.get_running_loop()
     server = await loop.create_server(session, "127.0.0.1", 0, ssl=context if args.tls == "implicit" else None)

@@ -81,7 +81,7 @@ internal sealed class EmailSender(EmailSettings settings, IHostEnvironment envir
         using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         timeout.CancelAfter(server.Timeout);
         using var client = new SmtpClient { Timeout = (int)server.Timeout.TotalMilliseconds };
-        var certificateErrors = SslPolicyErrors.None;
+        var (certificateErrors, connected) = (SslPolicyErrors.None, false);
         client.ServerCertificateValidationCallback = (sender, certificate, chain, errors) =>
         {
             certificateErrors = errors;
@@ -90,6 +90,7 @@ internal sealed class EmailSender(EmailSettings settings, IHostEnvironment envir
         try
         {
             await client.ConnectAsync(server.Host, server.Port, server.Security, timeout.Token);
+            connected = true;
             if (server.UserName is not null && server.Password is not null)
             {
                 await client.AuthenticateAsync(server.UserName, server.Password, timeout.Token);
@@ -104,24 +105,26 @@ internal sealed class EmailSender(EmailSettings settings, IHostEnvironment envir
         catch (Exception exception) when (!cancellationToken.IsCancellationRequested)
         {
             // The password is never part of a cause; a server that echoes it back still has it blanked out.
-            var cause = Cause(exception, server, certificateErrors);
+            var cause = Cause(exception, server, certificateErrors, connected);
             return (server.Password is { } password ? cause.Replace(password, "***", StringComparison.Ordinal) : cause, exception);
         }
     }
 
-    private static string Cause(Exception exception, EmailServer server, SslPolicyErrors certificateErrors) => exception switch
+    private static string Cause(Exception exception, EmailServer server, SslPolicyErrors certificateErrors, bool connected) => exception switch
     {
         OperationCanceledException or TimeoutException or IOException { InnerException: SocketException { SocketErrorCode: SocketError.TimedOut } } =>
             $"no answer within {server.Timeout.TotalSeconds:0} s",
         SocketException { SocketErrorCode: SocketError.HostNotFound or SocketError.NoData or SocketError.TryAgain } =>
             "the host name was not found",
         SocketException socket => $"cannot connect ({socket.Message})",
-        NotSupportedException when server.Security == SecureSocketOptions.StartTls =>
+        // MailKit's refusal to go on in the clear: connecting with StartTls fails when STARTTLS is not offered.
+        NotSupportedException when !connected && server.Security == SecureSocketOptions.StartTls =>
             $"the server does not offer STARTTLS, which {server.Source} asks for, so nothing was sent in the clear",
         SslHandshakeException when certificateErrors != SslPolicyErrors.None =>
             $"its TLS certificate was refused ({certificateErrors})",
-        SslHandshakeException => "the TLS handshake failed",
+        SslHandshakeException => $"the TLS handshake failed ({exception.InnerException?.Message ?? "no detail"})",
         AuthenticationException authentication => $"the server refused the user name or password ({authentication.Message})",
+        NotSupportedException when connected && server.UserName is not null => $"the server offers no login, and {server.Source} gives a user name and password",
         ServiceNotAuthenticatedException => $"the server requires a login, and {server.Source} gives no user name and password ({exception.Message})",
         SmtpCommandException command => $"the server answered {(int)command.StatusCode} {command.Message}",
         SmtpProtocolException or ServiceNotConnectedException or IOException => $"the connection failed ({exception.Message})",
