@@ -1,4 +1,6 @@
+using System.Globalization;
 using System.Text.Json.Nodes;
+using System.Text.RegularExpressions;
 using HerokuWeb.Tests.Infrastructure;
 
 namespace HerokuWeb.Tests;
@@ -33,13 +35,24 @@ public sealed class TemplateStringsTests
             $"run `{UpdateVariable}=1 dotnet test tests/HerokuWeb.Tests --filter FullyQualifiedName~TemplateStringsTests` and commit the file.");
     }
 
+    /// <summary>
+    /// The engine reads <c>templatestrings.CULTURE.json</c> only, and reports a translation of a post action or
+    /// instruction template.json lacks (LOC001, LOC002): every file of the folder is named for a culture and
+    /// has the English file's keys, no more, no fewer.
+    /// </summary>
     [Theory]
     [MemberData(nameof(Templates))]
-    public void The_localize_folder_holds_only_the_template_strings(string name)
+    public void Every_file_of_the_localize_folder_is_a_translation_with_the_english_keys(string name)
     {
         var template = TemplateSource.Named(name);
+        var english = Keys(template.TemplateStringsPath);
 
-        Assert.Equal([template.TemplateStringsPath], Directory.GetFiles(Path.GetDirectoryName(template.TemplateStringsPath)!, "*", SearchOption.AllDirectories));
+        foreach (var file in Directory.GetFiles(Path.GetDirectoryName(template.TemplateStringsPath)!, "*", SearchOption.AllDirectories))
+        {
+            var culture = Regex.Match(Path.GetFileName(file), @"^templatestrings\.(.+)\.json$").Groups[1].Value;
+            Assert.True(IsCulture(culture), $"{file}: the engine reads only templatestrings.CULTURE.json");
+            Assert.Equal(english, Keys(file));
+        }
     }
 
     [Fact]
@@ -77,6 +90,21 @@ public sealed class TemplateStringsTests
 
             """, text);
     }
+
+    private static bool IsCulture(string name)
+    {
+        try
+        {
+            return name.Length > 0 && CultureInfo.GetCultureInfo(name, predefinedOnly: true).Name.Length > 0;
+        }
+        catch (CultureNotFoundException)
+        {
+            return false;
+        }
+    }
+
+    private static List<string> Keys(string file) =>
+        [.. JsonNode.Parse(File.ReadAllText(file))!.AsObject().Select(pair => pair.Key)];
 
     [Fact]
     public void Strings_that_cannot_be_keyed_are_refused()
