@@ -1,3 +1,4 @@
+using System.Text.Json.Nodes;
 using HerokuWeb.Tests.Infrastructure;
 
 namespace HerokuWeb.Tests;
@@ -14,6 +15,65 @@ public sealed class TemplateCliTests(TemplatePackage package)
         Assert.Contains("docker compose up -d", result.StandardOutput, StringComparison.Ordinal);
         Assert.Contains("dotnet tool restore", result.StandardOutput, StringComparison.Ordinal);
         Assert.Contains("dotnet run --project \"src/Shop\" -- migrate", result.StandardOutput, StringComparison.Ordinal);
+        // The template's configuration (host files, icon, localize/) stays in the package.
+        Assert.False(Directory.Exists(Path.Combine(result.WorkingDirectory, "Shop", ".template.config")));
+    }
+
+    public static TheoryData<string> Templates => [.. TemplateSource.All.Select(template => template.Name)];
+
+    /// <summary>
+    /// `dotnet new TEMPLATE --help` lists every option of template.json under the name dotnetcli.host.json gives
+    /// it, with its description, each choice with its own, and its default, or that it is required.
+    /// </summary>
+    [Theory]
+    [MemberData(nameof(Templates))]
+    public async Task Help_describes_every_option_and_shows_its_default(string name)
+    {
+        var template = TemplateSource.Named(name);
+        var symbolInfo = template.Read("dotnetcli.host.json")["symbolInfo"]!.AsObject();
+        var help = await package.Hive.RunDotnetNewAsync([(string)template.TemplateJson["shortName"]!, "--help"]);
+        var options = TemplateOptions(help.StandardOutput);
+
+        Assert.Equal(template.Parameters.Count, options.Count);
+        Assert.All(template.Parameters, parameter =>
+        {
+            var shortName = (string?)symbolInfo[parameter.Key]?["shortName"];
+            var longName = "--" + (string)symbolInfo[parameter.Key]!["longName"]!;
+            var heading = string.IsNullOrEmpty(shortName) ? longName : $"-{shortName}, {longName}";
+            var block = Assert.Single(options, option => option.StartsWith(heading + " ", StringComparison.Ordinal));
+
+            Assert.Contains(Words((string)parameter.Value["description"]!), block, StringComparison.Ordinal);
+            foreach (var choice in parameter.Value["choices"]?.AsArray() ?? new JsonArray())
+            {
+                Assert.Contains(Words($"{choice!["choice"]} {choice["description"]}"), block, StringComparison.Ordinal);
+            }
+            if ((bool?)parameter.Value["isRequired"] == true)
+            {
+                Assert.Contains("Required: *true*", block, StringComparison.Ordinal);
+            }
+            else
+            {
+                Assert.Contains($"Default: {parameter.Value["defaultValue"]}", block, StringComparison.Ordinal);
+            }
+        });
+    }
+
+    /// <summary>`dotnet new list` shows both templates among Microsoft's web templates, with their language, type and classifications.</summary>
+    [Fact]
+    public async Task The_list_shows_both_templates_beside_microsofts_web_templates()
+    {
+        var list = await package.Hive.RunDotnetNewAsync(["list", "--tag", "Web", "--columns", "language", "--columns", "type", "--columns", "tags"]);
+        var lines = list.StandardOutput.ReplaceLineEndings("\n").Split('\n');
+
+        Assert.Contains(lines, line => line.Contains(" webapp,razor ", StringComparison.Ordinal));
+        foreach (var template in TemplateSource.All.Select(template => template.TemplateJson))
+        {
+            var row = Assert.Single(lines, line => line.Contains($" {template["shortName"]} ", StringComparison.Ordinal));
+            Assert.StartsWith((string)template["name"]!, row, StringComparison.Ordinal);
+            Assert.Contains($" [C#] ", row, StringComparison.Ordinal);
+            Assert.Contains($" {template["tags"]!["type"]} ", row, StringComparison.Ordinal);
+            Assert.EndsWith(string.Join('/', template["classifications"]!.AsArray()), row.TrimEnd(), StringComparison.Ordinal);
+        }
     }
 
     [Fact]
@@ -53,4 +113,29 @@ public sealed class TemplateCliTests(TemplatePackage package)
         Assert.NotEqual(0, result.ExitCode);
         Assert.False(Directory.Exists(Path.Combine(target, "src")), "A refused update must write nothing.");
     }
+
+    /// <summary>Each option's block under "Template options:", its lines joined with single spaces.</summary>
+    private static List<string> TemplateOptions(string help)
+    {
+        var blocks = new List<string>();
+        foreach (var line in help.ReplaceLineEndings("\n").Split('\n').SkipWhile(line => line != "Template options:").Skip(1))
+        {
+            if (line.StartsWith("  -", StringComparison.Ordinal))
+            {
+                blocks.Add(line.Trim());
+            }
+            else if (line.StartsWith("   ", StringComparison.Ordinal) && blocks.Count > 0)
+            {
+                blocks[^1] += " " + line.Trim();
+            }
+            else if (line.Trim().Length > 0)
+            {
+                break;
+            }
+        }
+        return [.. blocks.Select(Words)];
+    }
+
+    /// <summary>Text as help shows it once its lines are joined: words separated by single spaces.</summary>
+    private static string Words(string text) => string.Join(' ', text.Split((char[])[' ', '\n'], StringSplitOptions.RemoveEmptyEntries));
 }

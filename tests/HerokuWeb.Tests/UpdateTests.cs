@@ -49,6 +49,8 @@ public sealed class UpdateTests(TemplatePackage package, PostgresServer postgres
         await package.Hive.InstantiateAsync("heroku-platform", options, target);
 
         Assert.Equal(Hashes(Path.Combine(fresh.Directory, Platform), _ => true), Hashes(Path.Combine(target, Platform), _ => true));
+        // Nothing of the template's own configuration (host files, icon, localize/) is written.
+        Assert.Equal(["src"], Directory.GetFileSystemEntries(target).Select(Path.GetFileName));
     }
 
     // Every file under root (bin/ and obj/ aside) by relative path, with a hash of its bytes.

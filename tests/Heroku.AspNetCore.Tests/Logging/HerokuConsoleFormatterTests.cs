@@ -61,6 +61,27 @@ public sealed class HerokuConsoleFormatterTests
     }
 
     [Theory]
+    [InlineData("Development", false)]
+    [InlineData("Development", true)]
+    [InlineData("Production", true)]
+    public void An_explained_exception_is_one_line_with_its_type_and_message_and_no_stack_trace(string environment, bool debug)
+    {
+        Exception exception;
+        try
+        {
+            throw new SecretKeyMismatchException(new System.Security.Cryptography.AuthenticationTagMismatchException());
+        }
+        catch (SecretKeyMismatchException thrown)
+        {
+            exception = thrown;
+        }
+
+        var text = Format(AppFormatter(environment, debug), "An exception occurred while processing the key element.", exception);
+
+        Assert.Equal($"fail: Tests[7] An exception occurred while processing the key element. {typeof(SecretKeyMismatchException).FullName}: {exception.Message}\n", text);
+    }
+
+    [Theory]
     [InlineData(false)]
     [InlineData(true)]
     public void The_apps_logs_in_development_put_the_stack_trace_below_the_entry(bool debug)

@@ -7,7 +7,7 @@ namespace Heroku.AspNetCore.Tests.Postgres;
 
 /// <summary><c>App migrate</c> when no PostgreSQL answers: one line that says where it looked and what to do.</summary>
 [Collection(nameof(ConsoleCollection))]
-public sealed class MigrateCommandTests
+public sealed class MigrateCommandTests(PostgresServer postgres)
 {
     private const string Password = "unreachable-pa55word";
 
@@ -85,5 +85,22 @@ public sealed class MigrateCommandTests
         Assert.Equal(
             $"migrate failed: PostgreSQL at 127.0.0.1:{port} cannot be reached (Failed to connect to 127.0.0.1:{port} → Connection refused). "
             + "Check DATABASE_URL, and the database's state with heroku pg:info.\n", error);
+    }
+
+    [Theory]
+    [InlineData("Development", "Correct them in .env; the PostgreSQL that docker compose starts takes those in compose.yaml, and the README's \"Run it\" gives one installed without Docker the login .env expects.")]
+    [InlineData("Production", "Check DATABASE_URL against heroku pg:credentials:url.")]
+    public async Task A_refused_password_names_the_server_and_what_to_correct_and_never_the_password(string environment, string hint)
+    {
+        var created = await postgres.CreateDatabaseAsync("migrate_login");
+        var url = TestUrls.ToConnectionString(created);
+        var wrongUrl = new UriBuilder(created) { Password = Password }.Uri.ToString();
+
+        var (exitCode, error) = await MigrateAsync(environment, wrongUrl);
+
+        Assert.Equal(1, exitCode);
+        Assert.Equal(
+            $"migrate failed: PostgreSQL at {url.Host}:{url.Port} refused the user name or password in DATABASE_URL "
+            + $"(password authentication failed for user \"{url.Username}\" (SQLSTATE 28P01)). {hint}\n", error);
     }
 }

@@ -30,8 +30,9 @@ public sealed class SecretKeyEncryptionTests
         var encrypted = new SecretKeyXmlEncryptor(new SecretKeyCipher(Secret)).Encrypt(Key);
         var other = Decryptor(new SecretKeyCipher("other-secret-key-0123456789abcdefghij"));
 
-        var exception = Assert.Throws<CryptographicException>(() => other.Decrypt(encrypted.EncryptedElement));
-        Assert.Contains("SECRET_KEY", exception.Message);
+        var exception = Assert.Throws<SecretKeyMismatchException>(() => other.Decrypt(encrypted.EncryptedElement));
+        Assert.Contains("stored under a different SECRET_KEY", exception.Message);
+        Assert.IsAssignableFrom<CryptographicException>(exception);
     }
 
     [Fact]

@@ -4,6 +4,7 @@ using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.DataProtection;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
 
 namespace Heroku.AspNetCore.Tests.Postgres;
 
@@ -11,9 +12,13 @@ namespace Heroku.AspNetCore.Tests.Postgres;
 public sealed class StoredKeyRingTests(PostgresServer postgres)
 {
     // An app on the database, as an app's Program.cs sets one up; its tables made as migrate would make them.
-    private static async Task<WebApplication> AppAsync(string databaseUrl, string secretKey = TestSettings.SecretKey)
+    private static async Task<WebApplication> AppAsync(string databaseUrl, string secretKey = TestSettings.SecretKey, ListLoggerProvider? logs = null)
     {
         var builder = TestApps.CreateBuilder();
+        if (logs is not null)
+        {
+            builder.Logging.AddProvider(logs);
+        }
         builder.AddHeroku(TestSettings.Heroku(secretKey));
         builder.AddHerokuPostgres<TestDbContext>(TestSettings.Database(databaseUrl));
         var app = builder.Build();
@@ -71,5 +76,27 @@ public sealed class StoredKeyRingTests(PostgresServer postgres)
         await using var other = await AppAsync(url, "another-secret-key-0123456789abcdefghij");
 
         Assert.ThrowsAny<CryptographicException>(() => other.Services.GetDataProtector("tests").Unprotect(cookie));
+    }
+
+    [Fact]
+    public async Task A_key_under_another_secret_key_is_logged_as_the_explained_mismatch_and_a_new_key_is_made()
+    {
+        var url = await postgres.CreateDatabaseAsync("keyring_rotated");
+        await using (var first = await AppAsync(url))
+        {
+            first.Services.GetDataProtector("tests").Protect("made under the first SECRET_KEY");
+        }
+        var logs = new ListLoggerProvider();
+        await using var rotated = await AppAsync(url, "another-secret-key-0123456789abcdefghij", logs);
+
+        var protector = rotated.Services.GetDataProtector("tests");
+        Assert.Equal("works", protector.Unprotect(protector.Protect("works")));
+
+        // Data Protection logs our exception itself, which the app's log shows as one line with what to do.
+        var failures = logs.Lines.Where(line => line.Level == LogLevel.Error).Select(line => line.Text).ToList();
+        Assert.NotEmpty(failures);
+        Assert.All(failures, line => Assert.Contains(
+            $"{typeof(SecretKeyMismatchException).FullName}: A Data Protection key could not be decrypted: it was stored under a different SECRET_KEY.", line));
+        Assert.Equal(2, (await StoredKeysAsync(rotated)).Count);
     }
 }

@@ -74,6 +74,11 @@ internal sealed class DatabaseCheck<TContext>(DatabaseSettings settings) : IDepl
             findings.Add(Finding.Error("DATABASE_URL",
                 $"{DatabaseUnavailable.CannotBeReached(settings.Url, PostgresExtensions.Describe(exception))} {DatabaseUnavailable.WhatToDo(app.Environment)}"));
         }
+        catch (Exception exception) when (DatabaseUnavailable.IsRefusedLogin(exception))
+        {
+            findings.Add(Finding.Error("DATABASE_URL",
+                $"{DatabaseUnavailable.LoginRefused(settings.Url, PostgresExtensions.Describe(exception))} {DatabaseUnavailable.WhatToCorrect(app.Environment)}"));
+        }
         catch (Exception exception) when (exception is DbException or InvalidOperationException or TimeoutException)
         {
             // The cause in one line; the connection string and its password never appear.

@@ -84,6 +84,13 @@ internal sealed class MigrateCommand<TContext> : ICommand
                 $"migrate failed: {DatabaseUnavailable.CannotBeReached(url, PostgresExtensions.Describe(exception))} {DatabaseUnavailable.WhatToDo(app.Environment)}");
             return 1;
         }
+        catch (Exception exception) when (DatabaseUnavailable.IsRefusedLogin(exception))
+        {
+            var url = app.Services.GetRequiredService<DatabaseSettings>().Url;
+            await Console.Error.WriteLineAsync(
+                $"migrate failed: {DatabaseUnavailable.LoginRefused(url, PostgresExtensions.Describe(exception))} {DatabaseUnavailable.WhatToCorrect(app.Environment)}");
+            return 1;
+        }
         catch (Exception exception) when (exception is DbException or InvalidOperationException or TimeoutException)
         {
             // One line on stderr that names the cause; the connection string (and its password) never appears.

@@ -40,14 +40,16 @@ internal sealed class HerokuConsoleFormatter(IOptionsMonitor<HerokuConsoleFormat
             .Append(Level(logEntry.LogLevel)).Append(": ")
             .Append(logEntry.Category).Append('[').Append(logEntry.EventId.Id).Append("] ")
             .Append(message);
+        var explained = exception is IExplainedException;
         if (exception is not null)
         {
-            line.Append(' ').Append(stackTraces == StackTraces.OnTheLine ? exception.ToString() : Describe(exception));
+            line.Append(' ').Append(explained ? $"{exception.GetType().FullName}: {exception.Message}"
+                : stackTraces == StackTraces.OnTheLine ? exception.ToString() : Describe(exception));
         }
         textWriter.Write(LogText.Line(line.ToString()));
         textWriter.Write('\n');
 
-        if (exception is not null && stackTraces == StackTraces.Below)
+        if (exception is not null && !explained && stackTraces == StackTraces.Below)
         {
             // Every line below starts with the indent: nothing in the exception can start an entry of its own.
             textWriter.Write(Indent);
@@ -141,6 +143,12 @@ internal static class LogText
         return Encoding.UTF8.GetString(bytes, 0, end) + Cut;
     }
 }
+
+/// <summary>
+/// An exception whose message says what happened and what to do, for a condition that is not a bug: the log
+/// shows its type and message alone, never its stack trace or inner exceptions.
+/// </summary>
+internal interface IExplainedException;
 
 /// <summary>Where an exception's stack trace goes, if anywhere.</summary>
 internal enum StackTraces

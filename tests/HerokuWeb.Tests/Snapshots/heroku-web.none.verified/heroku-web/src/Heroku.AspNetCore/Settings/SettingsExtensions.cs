@@ -34,7 +34,15 @@ public static class SettingsExtensions
         catch (InvalidSettingsException exception)
         {
             Console.Error.WriteLine(exception.Message);
-            if (!builder.Environment.IsDevelopment() && DotEnvFile.Find(Directory.GetCurrentDirectory()) is { } ignored)
+            var directory = Directory.GetCurrentDirectory();
+            if (builder.Environment.IsDevelopment() && DotEnvFile.Find(directory) is null && DotEnvFile.Find(directory, ".env.example") is { } example)
+            {
+                // A clone of the repository: git ignores .env, so only the machine that ran `dotnet new` has one.
+                Console.Error.WriteLine();
+                Console.Error.WriteLine(LogText.Line($"No .env was found in {Path.GetDirectoryName(example)}: git ignores it, so a clone has none. Make one from .env.example with a SECRET_KEY of its own, there:"));
+                Console.Error.WriteLine("  sed \"s|^SECRET_KEY=$|SECRET_KEY=$(openssl rand -base64 48)|\" .env.example > .env");
+            }
+            if (!builder.Environment.IsDevelopment() && DotEnvFile.Find(directory) is { } ignored)
             {
                 Console.Error.WriteLine(LogText.Line($"{ignored} was not read: it is for Development only, and this is {builder.Environment.EnvironmentName}."));
             }

@@ -68,6 +68,17 @@ internal sealed class DatabaseCheck<TContext>(DatabaseSettings settings) : IDepl
                     "do not cover every change to the model, and migrate refuses to run: add one with `dotnet ef migrations add`."));
             }
         }
+        catch (Exception exception) when (DatabaseUnavailable.IsUnreachable(exception))
+        {
+            // Where PostgreSQL was looked for and what to do, in migrate's words.
+            findings.Add(Finding.Error("DATABASE_URL",
+                $"{DatabaseUnavailable.CannotBeReached(settings.Url, PostgresExtensions.Describe(exception))} {DatabaseUnavailable.WhatToDo(app.Environment)}"));
+        }
+        catch (Exception exception) when (DatabaseUnavailable.IsRefusedLogin(exception))
+        {
+            findings.Add(Finding.Error("DATABASE_URL",
+                $"{DatabaseUnavailable.LoginRefused(settings.Url, PostgresExtensions.Describe(exception))} {DatabaseUnavailable.WhatToCorrect(app.Environment)}"));
+        }
         catch (Exception exception) when (exception is DbException or InvalidOperationException or TimeoutException)
         {
             // The cause in one line; the connection string and its password never appear.

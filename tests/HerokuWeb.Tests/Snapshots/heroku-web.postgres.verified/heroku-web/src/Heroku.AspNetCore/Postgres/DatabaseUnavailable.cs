@@ -97,9 +97,7 @@ internal static class DatabaseUnavailable
                 PostgresException { SqlState: PostgresErrorCodes.InvalidCatalogName } =>
                     $"The database \"{_url.Database}\" does not exist yet. In the app's folder, this creates it and its tables: "
                     + $"dotnet run --project \"{_project}\" -- migrate",
-                _ when IsRefusedLogin(cause) =>
-                    $"PostgreSQL at {_url.Host}:{_url.Port} refused the user name or password in DATABASE_URL ({cause.Message}). "
-                    + "Correct them in .env; the PostgreSQL that docker compose starts takes those in compose.yaml.",
+                _ when IsRefusedLogin(cause) => $"{LoginRefused(_url, cause.Message)} {WhatToCorrectLocally}",
                 _ => $"{CannotBeReached(_url, cause.Message)} {WhatToStart} Then: dotnet run --project \"{_project}\" -- migrate",
             }));
             return true;
@@ -113,6 +111,10 @@ internal static class DatabaseUnavailable
     /// <summary>What a developer starts when PostgreSQL cannot be reached: said by the 503 page and by <c>migrate</c>.</summary>
     internal const string WhatToStart = "Is it running? In the app's folder, docker compose up -d starts the one in compose.yaml; "
         + "for a server of your own, see the README's \"Run it\" and point DATABASE_URL in .env at it.";
+
+    /// <summary>What to do when PostgreSQL cannot be reached: in Development, <see cref="WhatToStart"/>; deployed, what to check.</summary>
+    internal static string WhatToDo(IHostEnvironment environment) => environment.IsDevelopment() ? WhatToStart
+        : "Check DATABASE_URL, and the database's state with heroku pg:info.";
 
     /// <summary>Whether no connection could be made: refused, no such host or socket, or no answer in time.</summary>
     internal static bool IsUnreachable(Exception exception) => exception switch
@@ -138,8 +140,22 @@ internal static class DatabaseUnavailable
         _ => null,
     };
 
-    private static bool IsRefusedLogin(Exception exception) => exception is PostgresException
+    /// <summary>Whether the server answered and refused DATABASE_URL's user name or password.</summary>
+    internal static bool IsRefusedLogin(Exception exception) => exception switch
     {
-        SqlState: PostgresErrorCodes.InvalidPassword or PostgresErrorCodes.InvalidAuthorizationSpecification,
+        PostgresException { SqlState: PostgresErrorCodes.InvalidPassword or PostgresErrorCodes.InvalidAuthorizationSpecification } => true,
+        InvalidOperationException { InnerException: { } inner } => IsRefusedLogin(inner),
+        _ => false,
     };
+
+    /// <summary>Which server refused DATABASE_URL's login, never with the password, and why.</summary>
+    internal static string LoginRefused(NpgsqlConnectionStringBuilder url, string reason) =>
+        $"PostgreSQL at {url.Host}:{url.Port} refused the user name or password in DATABASE_URL ({reason}).";
+
+    /// <summary>What to correct when the login is refused: said by the 503 page, <c>migrate</c> and <c>check</c>.</summary>
+    internal static string WhatToCorrect(IHostEnvironment environment) => environment.IsDevelopment() ? WhatToCorrectLocally
+        : "Check DATABASE_URL against heroku pg:credentials:url.";
+
+    private const string WhatToCorrectLocally = "Correct them in .env; the PostgreSQL that docker compose starts takes those in compose.yaml, "
+        + "and the README's \"Run it\" gives one installed without Docker the login .env expects.";
 }

@@ -80,10 +80,15 @@ internal sealed class MigrateCommand<TContext> : ICommand
         {
             // Where PostgreSQL was looked for, and what to do: in Development, what to start (as the 503 page says).
             var url = app.Services.GetRequiredService<DatabaseSettings>().Url;
-            var hint = app.Environment.IsDevelopment() ? DatabaseUnavailable.WhatToStart
-                : "Check DATABASE_URL, and the database's state with heroku pg:info.";
             await Console.Error.WriteLineAsync(
-                $"migrate failed: {DatabaseUnavailable.CannotBeReached(url, PostgresExtensions.Describe(exception))} {hint}");
+                $"migrate failed: {DatabaseUnavailable.CannotBeReached(url, PostgresExtensions.Describe(exception))} {DatabaseUnavailable.WhatToDo(app.Environment)}");
+            return 1;
+        }
+        catch (Exception exception) when (DatabaseUnavailable.IsRefusedLogin(exception))
+        {
+            var url = app.Services.GetRequiredService<DatabaseSettings>().Url;
+            await Console.Error.WriteLineAsync(
+                $"migrate failed: {DatabaseUnavailable.LoginRefused(url, PostgresExtensions.Describe(exception))} {DatabaseUnavailable.WhatToCorrect(app.Environment)}");
             return 1;
         }
         catch (Exception exception) when (exception is DbException or InvalidOperationException or TimeoutException)

@@ -57,8 +57,7 @@ internal sealed class SecretKeyCipher(string secretKey)
         }
         catch (AuthenticationTagMismatchException exception)
         {
-            throw new CryptographicException(
-                "A Data Protection key could not be decrypted: it was stored under a different SECRET_KEY.", exception);
+            throw new SecretKeyMismatchException(exception);
         }
         return plaintext;
     }
@@ -90,3 +89,13 @@ internal sealed class SecretKeyXmlDecryptor(IServiceProvider services) : IXmlDec
         return XElement.Parse(Encoding.UTF8.GetString(_cipher.Decrypt(encrypted)));
     }
 }
+
+/// <summary>
+/// A key stored under another SECRET_KEY: expected after SECRET_KEY changes, so its message says what follows
+/// and the log leaves out the stack trace, which shows only where Data Protection met it.
+/// </summary>
+internal sealed class SecretKeyMismatchException(Exception inner) : CryptographicException(
+    "A Data Protection key could not be decrypted: it was stored under a different SECRET_KEY. It is ignored, and what it "
+    + "protected (cookies, form tokens) no longer opens. After a change of SECRET_KEY, delete the key's row from "
+    + "data_protection_keys (friendly_name is key-<its id>) once no process uses the old one; otherwise, give every process the same SECRET_KEY.",
+    inner), IExplainedException;

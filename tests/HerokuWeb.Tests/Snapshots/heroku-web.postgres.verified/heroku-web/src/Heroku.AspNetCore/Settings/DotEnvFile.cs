@@ -13,13 +13,16 @@ public static partial class DotEnvFile
     public const string FileName = ".env";
 
     /// <summary>The nearest <c>.env</c> up to the solution's directory: one above it belongs to something else.</summary>
-    public static string? Find(string directory)
+    public static string? Find(string directory) => Find(directory, FileName);
+
+    /// <summary>The nearest file named <paramref name="fileName"/> up to the solution's directory.</summary>
+    public static string? Find(string directory, string fileName)
     {
         for (var current = new DirectoryInfo(directory); current is not null; current = current.Parent)
         {
-            if (File.Exists(Path.Combine(current.FullName, FileName)))
+            if (File.Exists(Path.Combine(current.FullName, fileName)))
             {
-                return Path.Combine(current.FullName, FileName);
+                return Path.Combine(current.FullName, fileName);
             }
             if (current.EnumerateFiles("*.sln*").Any(file => file.Extension is ".sln" or ".slnx"))
             {
