@@ -180,9 +180,9 @@ public sealed class CheckTests(TemplatePackage package, PreparedApps apps, Postg
     }
 
     [Theory]
-    // Two web dynos and the release phase against an Essential plan's 20 connections: 3 × 6 fits, 3 × 7 does not.
-    [InlineData("6", false)]
-    [InlineData("7", true)]
+    // Two web dynos, a worker and the release phase against an Essential plan's 20 connections: 4 × 5 fits, 4 × 6 does not.
+    [InlineData("5", false)]
+    [InlineData("6", true)]
     [InlineData("100", true)]
     public async Task A_pool_too_big_for_the_plan_is_a_warning(string poolSize, bool warned)
     {

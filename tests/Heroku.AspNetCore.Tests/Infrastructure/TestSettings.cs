@@ -40,4 +40,12 @@ internal static class TestSettings
 
     /// <summary>EMAIL_URL alone, read as <see cref="EmailSettings"/>.</summary>
     public static EmailSettings Email(string url) => Email(new Dictionary<string, string?> { ["EMAIL_URL"] = url });
+
+    /// <summary>JOBS_PASSWORD and JOBS_VISIBILITY_TIMEOUT when given, read as <see cref="JobsSettings"/>.</summary>
+    public static JobsSettings Jobs(string? password = null, string? visibilityTimeout = null) =>
+        SettingsReader.Read(Configuration(new Dictionary<string, string?>
+        {
+            ["JOBS_PASSWORD"] = password,
+            ["JOBS_VISIBILITY_TIMEOUT"] = visibilityTimeout,
+        }), env => new JobsSettings(env));
 }

@@ -1,0 +1,76 @@
+using System.Net;
+using System.Net.Http.Headers;
+using System.Text;
+using HerokuWeb.Tests.Infrastructure;
+
+namespace Heroku.AspNetCore.Tests.Jobs;
+
+/// <summary>The jobs dashboard at /jobs: behind JOBS_PASSWORD outside Development, absent without one.</summary>
+public sealed class JobsDashboardTests(PostgresServer postgres)
+{
+    private const string Password = "dashboard-pa55word-0123456789-abcdef";
+
+    private static async Task<HttpClient> StartAsync(string databaseUrl, string environment, string? password)
+    {
+        var app = JobsApps.Create(databaseUrl, environment, TestSettings.Jobs(password));
+        app.MapHerokuJobsDashboard();
+        return await TestApps.StartAsync(app);
+    }
+
+    private static AuthenticationHeaderValue Basic(string user, string password) =>
+        new("Basic", Convert.ToBase64String(Encoding.UTF8.GetBytes($"{user}:{password}")));
+
+    [Fact]
+    public async Task Outside_development_without_a_password_there_is_no_dashboard()
+    {
+        using var client = await StartAsync(TestSettings.NoDatabaseUrl, TestApps.Environment, password: null);
+
+        var response = await client.GetAsync("/jobs");
+
+        Assert.Equal(HttpStatusCode.NotFound, response.StatusCode);
+    }
+
+    [Theory]
+    [InlineData(null)]
+    [InlineData("not-the-password")]
+    public async Task Without_the_password_the_dashboard_asks_for_it(string? given)
+    {
+        using var client = await StartAsync(TestSettings.NoDatabaseUrl, TestApps.Environment, Password);
+        using var request = new HttpRequestMessage(HttpMethod.Get, "/jobs");
+        if (given is not null)
+        {
+            request.Headers.Authorization = Basic("operator", given);
+        }
+
+        var response = await client.SendAsync(request);
+
+        Assert.Equal(HttpStatusCode.Unauthorized, response.StatusCode);
+        Assert.Equal("Basic realm=\"Jobs\", charset=\"UTF-8\"", response.Headers.WwwAuthenticate.ToString());
+    }
+
+    [Fact]
+    public async Task With_the_password_and_any_user_name_the_dashboard_shows_the_queue()
+    {
+        var url = await postgres.CreateDatabaseAsync("dashboard");
+        await (await JobsApps.MigratedAsync(url)).DisposeAsync();
+        using var client = await StartAsync(url, TestApps.Environment, Password);
+        client.DefaultRequestHeaders.Authorization = Basic("anyone", Password);
+
+        var response = await client.GetAsync("/jobs/jobs/failed");
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        Assert.Contains("<h1 id=\"page-title\" class=\"page-header\">Failed Jobs</h1>", await response.Content.ReadAsStringAsync());
+    }
+
+    [Fact]
+    public async Task In_development_the_dashboard_is_open_without_a_password()
+    {
+        var url = await postgres.CreateDatabaseAsync("dashboard_development");
+        await (await JobsApps.MigratedAsync(url)).DisposeAsync();
+        using var client = await StartAsync(url, "Development", password: null);
+
+        var response = await client.GetAsync("/jobs");
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+    }
+}
