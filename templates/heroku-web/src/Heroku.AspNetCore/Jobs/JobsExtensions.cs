@@ -4,6 +4,7 @@ using Hangfire.AspNetCore;
 using Hangfire.Common;
 using Hangfire.PostgreSql;
 using Hangfire.PostgreSql.Factories;
+using Microsoft.Extensions.DependencyInjection.Extensions;
 
 namespace Heroku.AspNetCore;
 
@@ -24,8 +25,8 @@ public static class JobsExtensions
         builder.Services.AddSingleton(settings);
         var environment = builder.Environment;
 
-        // Registered before AddHangfire, whose defaults are process-wide statics (JobStorage.Current): each app
-        // keeps its own. The connection string is EF Core's, so jobs share the process's one pool (DATABASE_POOL_SIZE).
+        // Registered before AddHangfire, whose defaults are process-wide statics (JobStorage.Current, JobActivator.Current):
+        // each app keeps its own. The connection string is EF Core's, so jobs share the process's pool (DATABASE_POOL_SIZE).
         builder.Services.AddSingleton<JobStorage>(services =>
         {
             var options = StorageOptions(settings);
@@ -33,10 +34,14 @@ public static class JobsExtensions
             return new PostgreSqlStorage(new NpgsqlConnectionFactory(connectionString, options), options);
         });
         builder.Services.AddSingleton<JobActivator>(services => new AspNetCoreJobActivator(services.GetRequiredService<IServiceScopeFactory>()));
-        builder.Services.AddHangfire(configuration => configuration
+        builder.Services.AddHangfire(_ => { });
+        // In place of AddHangfire's, which would also point Hangfire's log, one for the whole process, at this app's: a
+        // log that outlived its app (in tests, where apps come and go) would break Hangfire for the rest of the process.
+        // The worker, the one process where Hangfire logs much, points it at its own while it runs (WorkerCommand.cs).
+        builder.Services.Replace(ServiceDescriptor.Singleton<IGlobalConfiguration>(_ => GlobalConfiguration.Configuration
             .SetDataCompatibilityLevel(CompatibilityLevel.Version_180)
             .UseSimpleAssemblyNameTypeSerializer()
-            .UseRecommendedSerializerSettings());
+            .UseRecommendedSerializerSettings()));
 
         builder.Services.AddSingleton<ISchemaInstaller, JobsSchema>();
         builder.Services.AddSingleton<IDeployCheck, JobsCheck>();

@@ -1,7 +1,9 @@
 using System.Data.Common;
 using System.Runtime.InteropServices;
 using Hangfire;
+using Hangfire.AspNetCore;
 using Hangfire.Common;
+using Hangfire.Logging;
 using Hangfire.Storage;
 using Npgsql;
 
@@ -52,8 +54,21 @@ internal sealed class WorkerCommand(JobStorage storage, JobActivator activator, 
             return 1;
         }
 
-        // Hangfire's serializer settings and its log, through the app's.
+        // Hangfire's serializer settings; and its log, one for the whole process, through the app's while the worker runs.
         app.Services.GetRequiredService<IGlobalConfiguration>();
+        LogProvider.SetCurrentLogProvider(new AspNetCoreLogProvider(app.Services.GetRequiredService<ILoggerFactory>()));
+        try
+        {
+            return await RunServerAsync(app);
+        }
+        finally
+        {
+            LogProvider.SetCurrentLogProvider(null);
+        }
+    }
+
+    private async Task<int> RunServerAsync(WebApplication app)
+    {
         try
         {
             ScheduleRecurringJobs(app);
@@ -74,7 +89,7 @@ internal sealed class WorkerCommand(JobStorage storage, JobActivator activator, 
         }, storage, []);
         app.Logger.LogInformation("worker: started, running up to {Count} jobs at once (DATABASE_POOL_SIZE).", database.PoolSize);
 
-        await Task.Delay(Timeout.InfiniteTimeSpan, lifetime.ApplicationStopping).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
+        await Task.Delay(Timeout.InfiniteTimeSpan, app.Lifetime.ApplicationStopping).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
         app.Logger.LogInformation("worker: stopping: no new jobs; running ones have {Seconds} s to finish, then go back to the queue.",
             StopTimeout.TotalSeconds);
         server.SendStop();
