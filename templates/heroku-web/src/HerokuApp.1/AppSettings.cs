@@ -22,6 +22,9 @@ public sealed class AppSettings(SettingsReader env)
 
     /// <summary>EMAIL_URL, else the Mailgun add-on's MAILGUN_SMTP_* or SENDGRID_API_KEY; and DEFAULT_FROM_EMAIL.</summary>
     public EmailSettings Email { get; } = new(env);
+
+    /// <summary>JOBS_PASSWORD and JOBS_VISIBILITY_TIMEOUT.</summary>
+    public JobsSettings Jobs { get; } = new(env);
 #endif
 
     /// <summary>The site's name, in every page's title and header.</summary>

@@ -2,6 +2,7 @@ using Heroku.AspNetCore;
 using HerokuApp._1;
 #if (UsePostgres)
 using HerokuApp._1.Data;
+using HerokuApp._1.Guestbook;
 #endif
 
 var builder = WebApplication.CreateBuilder(args);
@@ -25,6 +26,11 @@ builder.AddHerokuPostgres<AppDbContext>(settings.Database);
 // Email through EMAIL_URL (or the Mailgun or SendGrid add-on), sent with IEmailSender; in Development without
 // it, each message is written to the log.
 builder.AddHerokuEmail(settings.Email);
+
+// Background jobs, kept in PostgreSQL and run by the Procfile's worker process; the web process only enqueues
+// them (Pages/Contact.cshtml.cs). Recurring ones are declared here, on a cron schedule in UTC.
+builder.AddHerokuJobs(settings.Jobs);
+builder.AddRecurringJob<GuestbookCleanup>("guestbook-cleanup", cleanup => cleanup.DeleteOldEntriesAsync(CancellationToken.None), "30 3 * * *");
 #endif
 
 builder.Services.AddRazorPages();
@@ -40,10 +46,15 @@ app.UseAuthentication();
 app.UseAuthorization();
 
 app.MapRazorPages().WithStaticAssets();
-
 #if (UsePostgres)
-// `HerokuApp.1 migrate` (the release phase), `HerokuApp.1 check` (like Django's check --deploy), or serve.
+
+// The jobs dashboard at /jobs: pending, failed and recurring jobs, behind JOBS_PASSWORD outside Development.
+app.MapHerokuJobsDashboard();
+
+// `HerokuApp.1 migrate` (the release phase), `HerokuApp.1 worker` (the worker process), `HerokuApp.1 check`
+// (like Django's check --deploy), or serve.
 #else
+
 // `HerokuApp.1 check` (like Django's check --deploy), or serve.
 #endif
 return await app.RunHerokuAsync(args);

@@ -3,12 +3,20 @@ using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Mvc.RazorPages;
 using Heroku.AspNetCore;
 using Microsoft.AspNetCore.RateLimiting;
+#if (UsePostgres)
+using Hangfire;
+using HerokuApp._1.Contact;
+#endif
 
 namespace HerokuApp._1.Pages;
 
 // Anyone may post: a client address gets FORM_POSTS_PER_MINUTE posts a minute (by default 10, and 1,000 in Development), then 429.
 [EnableRateLimiting(RateLimits.PublicForm)]
+#if (UsePostgres)
+public sealed class ContactModel(IBackgroundJobClient jobs) : PageModel
+#else
 public sealed class ContactModel(ILogger<ContactModel> logger) : PageModel
+#endif
 {
     [BindProperty]
     public MessageInput Input { get; set; } = new();
@@ -29,16 +37,25 @@ public sealed class ContactModel(ILogger<ContactModel> logger) : PageModel
             return Page();
         }
 
+#if (UsePostgres)
+        // A job, stored in the database with the message, that the worker process runs (Contact/ContactMailer.cs):
+        // the visitor does not wait for the mail server, and a failing one never loses the message.
+        jobs.Enqueue<ContactMailer>(mailer => mailer.SendAsync(new ContactMessage(Input.Name.Trim(), Input.Message.Trim()), CancellationToken.None));
+        Notice = $"Thanks, {Input.Name.Trim()}: your message is on its way.";
+#else
         // Visitors' line breaks would start log lines of their own: one line per message.
         logger.LogInformation("Contact message from {Name}: {Message}", OneLine(Input.Name), OneLine(Input.Message));
         Notice = $"Thanks, {Input.Name.Trim()}: your message is in the log.";
+#endif
 
         // Post/Redirect/Get: a refresh does not send twice.
         return RedirectToPage();
     }
+#if (!UsePostgres)
 
     private static string OneLine(string text) =>
         new([.. text.Trim().Select(character => char.IsControl(character) ? ' ' : character)]);
+#endif
 
     public sealed class MessageInput
     {
