@@ -2,6 +2,8 @@ using System.Net;
 using System.Net.Http.Headers;
 using System.Text;
 using HerokuWeb.Tests.Infrastructure;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Http;
 
 namespace Heroku.AspNetCore.Tests.Jobs;
 
@@ -72,5 +74,25 @@ public sealed class JobsDashboardTests(PostgresServer postgres)
         var response = await client.GetAsync("/jobs");
 
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+    }
+
+    [Fact]
+    public async Task The_dashboard_alone_may_use_inline_styles_which_its_pages_and_charts_need()
+    {
+        var url = await postgres.CreateDatabaseAsync("dashboard_styles");
+        await (await JobsApps.MigratedAsync(url)).DisposeAsync();
+        var app = JobsApps.Create(url, "Development");
+        app.UseHeroku();
+        app.MapHerokuJobsDashboard();
+        app.MapGet("/page", () => Results.Content("<p>A page of the app's</p>", "text/html"));
+        using var client = await TestApps.StartAsync(app);
+
+        var dashboard = (await client.GetAsync("/jobs")).Headers.GetValues("Content-Security-Policy").Single();
+        var elsewhere = (await client.GetAsync("/page")).Headers.GetValues("Content-Security-Policy").Single();
+
+        Assert.Contains("style-src 'self' 'unsafe-inline';", dashboard, StringComparison.Ordinal);
+        Assert.Matches("script-src 'self' 'nonce-[^']+';", dashboard);
+        Assert.Matches("style-src 'self' 'nonce-[^']+';", elsewhere);
+        Assert.DoesNotContain("unsafe-inline", elsewhere, StringComparison.Ordinal);
     }
 }

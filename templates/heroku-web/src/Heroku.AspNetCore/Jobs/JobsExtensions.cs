@@ -43,6 +43,11 @@ public static class JobsExtensions
             .UseSimpleAssemblyNameTypeSerializer()
             .UseRecommendedSerializerSettings()));
 
+        // Hangfire's dashboard colours its pages with style attributes, and its charts add a <style>: inline styles
+        // are allowed there, and nowhere else; its scripts are its own files, as the policy asks.
+        builder.Services.Configure<HerokuPipelineOptions>(pipeline =>
+            pipeline.ContentSecurityPolicyByPath[DashboardPath] = csp => csp.AddStyleSrc().Self().UnsafeInline());
+
         builder.Services.AddSingleton<ISchemaInstaller, JobsSchema>();
         builder.Services.AddSingleton<IDeployCheck, JobsCheck>();
         builder.Services.AddCommand<WorkerCommand>();
