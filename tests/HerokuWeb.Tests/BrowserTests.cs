@@ -180,8 +180,11 @@ internal sealed class WatchedPage : IAsyncDisposable
     /// <summary>The answer to the first visit.</summary>
     public IResponse? Response { get; private set; }
 
-    /// <summary>Opens <paramref name="url"/> in a new browser, its window <paramref name="width"/> by <paramref name="height"/>.</summary>
-    public static async Task<WatchedPage> OpenAsync(string url, int width = 1280, int height = 800)
+    /// <summary>
+    /// Opens <paramref name="url"/> in a new browser, its window <paramref name="width"/> by <paramref name="height"/>,
+    /// sending <paramref name="headers"/> with every request.
+    /// </summary>
+    public static async Task<WatchedPage> OpenAsync(string url, int width = 1280, int height = 800, IReadOnlyDictionary<string, string>? headers = null)
     {
         var browser = await Browser.LaunchAsync();
         try
@@ -190,7 +193,7 @@ internal sealed class WatchedPage : IAsyncDisposable
             {
                 ViewportSize = new() { Width = width, Height = height },
                 // What Heroku's router adds: the visitor came over HTTPS.
-                ExtraHTTPHeaders = new Dictionary<string, string> { ["X-Forwarded-Proto"] = "https" },
+                ExtraHTTPHeaders = new Dictionary<string, string>(headers ?? new Dictionary<string, string>()) { ["X-Forwarded-Proto"] = "https" },
             });
             var watched = new WatchedPage(browser, context, await context.NewPageAsync());
             watched.Response = await watched.Page.GotoAsync(url);

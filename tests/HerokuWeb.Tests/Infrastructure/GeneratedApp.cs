@@ -110,6 +110,26 @@ public sealed class GeneratedApp
     }
 
     /// <summary>
+    /// Starts the Procfile's worker process as a dyno would (no port: a worker is not routed to) and waits until it
+    /// says it has started.
+    /// </summary>
+    public async Task<AppProcess> StartWorkerAsync(IReadOnlyDictionary<string, string> configVars)
+    {
+        var home = NewDynoHome();
+        var worker = AppProcess.Start(Procfile["worker"], Directory, DynoEnvironment(configVars, home), port: 0, owned: home);
+        try
+        {
+            await worker.WaitForOutputAsync("worker: started", TimeSpan.FromSeconds(90));
+            return worker;
+        }
+        catch
+        {
+            await worker.DisposeAsync();
+            throw;
+        }
+    }
+
+    /// <summary>
     /// What a deploy does once the slug is built: the release phase (when the Procfile has one) must
     /// succeed, then a web dyno starts with the same config vars.
     /// </summary>

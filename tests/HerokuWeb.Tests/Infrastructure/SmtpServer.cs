@@ -45,9 +45,10 @@ public sealed class SmtpServer : IAsyncDisposable
 
     /// <summary>
     /// Starts a server that encrypts as <paramref name="tls"/> says, and requires <paramref name="login"/> when given;
-    /// its certificate is for <paramref name="certificateHost"/> (and 127.0.0.1 when that is localhost).
+    /// its certificate is for <paramref name="certificateHost"/> (and 127.0.0.1 when that is localhost). The first
+    /// <paramref name="hold"/> messages it never answers, as a server that hangs in the middle of a send (<see cref="Held"/>).
     /// </summary>
-    public static async Task<SmtpServer> StartAsync(SmtpTls tls, (string User, string Password)? login = null, string certificateHost = "localhost")
+    public static async Task<SmtpServer> StartAsync(SmtpTls tls, (string User, string Password)? login = null, string certificateHost = "localhost", int hold = 0)
     {
         var directory = TemporaryDirectory.Create("smtp-server-");
         var certificate = CreateCertificate(certificateHost);
@@ -58,7 +59,7 @@ public sealed class SmtpServer : IAsyncDisposable
 
         List<string> arguments = [Path.Combine(AppContext.BaseDirectory, "smtp_server.py"), "--maildir", maildir,
             "--tls", tls switch { SmtpTls.StartTls => "starttls", SmtpTls.Implicit => "implicit", _ => "none" },
-            "--cert", certificatePath, "--key", keyPath];
+            "--cert", certificatePath, "--key", keyPath, "--hold", hold.ToString(System.Globalization.CultureInfo.InvariantCulture)];
         if (login is var (user, password))
         {
             arguments.AddRange(["--login", user, "--password", password]);
@@ -90,6 +91,9 @@ public sealed class SmtpServer : IAsyncDisposable
             throw;
         }
     }
+
+    /// <summary>How many messages it has held without an answer so far.</summary>
+    public int Held => Directory.GetFiles(Path.Combine(_directory.Path, "mail"), "held-*").Length;
 
     /// <summary>Every message it accepted, in order.</summary>
     public IReadOnlyList<ReceivedMessage> Received => [.. Directory.GetFiles(Path.Combine(_directory.Path, "mail"), "*.json").Order(StringComparer.Ordinal)

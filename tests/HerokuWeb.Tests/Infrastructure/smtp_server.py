@@ -2,7 +2,8 @@
 
 Listens on a free port of 127.0.0.1 and prints "port N"; writes each message it accepts to the mail
 directory as NNNN.eml, with NNNN.json beside it (envelope, whether the session was encrypted, the login),
-before it answers 250; stops when its stdin closes.
+before it answers 250; stops when its stdin closes. With --hold N, the first N messages are never answered
+(held-NNNN marks each in the mail directory), as a mail server that hangs in the middle of a send.
 """
 import argparse
 import asyncio
@@ -25,14 +26,21 @@ parser.add_argument("--key")
 parser.add_argument("--login")
 parser.add_argument("--password")
 parser.add_argument("--maildir", required=True)
+parser.add_argument("--hold", type=int, default=0)
 args = parser.parse_args()
 
 
 class Handler:
     def __init__(self):
         self.count = 0
+        self.held = 0
 
     async def handle_DATA(self, server, session, envelope):
+        if self.held < args.hold:
+            self.held += 1
+            open(os.path.join(args.maildir, f"held-{self.held:04d}"), "w").close()
+            # No answer until the client gives up or goes away.
+            await asyncio.Event().wait()
         self.count += 1
         base = os.path.join(args.maildir, f"{self.count:04d}")
         with open(base + ".eml", "wb") as message:
