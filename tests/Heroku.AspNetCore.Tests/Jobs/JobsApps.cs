@@ -12,20 +12,20 @@ internal static class JobsApps
     public static readonly TimeSpan Patience = TimeSpan.FromSeconds(90);
 
     public static WebApplication Create(string databaseUrl, string environment = TestApps.Environment, JobsSettings? jobs = null,
-        Action<WebApplicationBuilder>? configure = null)
+        Action<WebApplicationBuilder>? configure = null, int? poolSize = null)
     {
         var builder = TestApps.CreateBuilder(environment);
         builder.AddHeroku(TestSettings.Heroku());
-        builder.AddHerokuPostgres<TestDbContext>(TestSettings.Database(databaseUrl));
+        builder.AddHerokuPostgres<TestDbContext>(TestSettings.Database(databaseUrl, poolSize));
         builder.AddHerokuJobs(jobs ?? TestSettings.Jobs());
         configure?.Invoke(builder);
         return builder.Build();
     }
 
     /// <summary>An app whose database has what migrate gives a deployed one (the test context's tables made first: it has no migrations).</summary>
-    public static async Task<WebApplication> MigratedAsync(string databaseUrl, Action<WebApplicationBuilder>? configure = null)
+    public static async Task<WebApplication> MigratedAsync(string databaseUrl, Action<WebApplicationBuilder>? configure = null, int? poolSize = null)
     {
-        var app = Create(databaseUrl, configure: configure);
+        var app = Create(databaseUrl, configure: configure, poolSize: poolSize);
         await using (var scope = app.Services.CreateAsyncScope())
         {
             await scope.ServiceProvider.GetRequiredService<TestDbContext>().Database.EnsureCreatedAsync();
@@ -93,5 +93,17 @@ public sealed class FirstRunWaitsJob
             await Task.Delay(Timeout.InfiniteTimeSpan, cancellationToken);
         }
         Completed[key] = true;
+    }
+}
+
+/// <summary>A job that holds one of the app's database connections, through EF Core, for a while.</summary>
+public sealed class DatabaseJob(TestDbContext db)
+{
+    internal static readonly ConcurrentDictionary<string, int> Runs = new();
+
+    public async Task RunAsync(string key, CancellationToken cancellationToken)
+    {
+        await db.Database.ExecuteSqlRawAsync("SELECT pg_sleep(0.3)", cancellationToken);
+        Runs.AddOrUpdate(key, 1, (_, count) => count + 1);
     }
 }

@@ -79,6 +79,33 @@ public sealed class WorkerTests(PostgresServer postgres)
     }
 
     [Fact]
+    public async Task A_worker_and_its_jobs_share_one_pool_of_DATABASE_POOL_SIZE_connections()
+    {
+        var url = await postgres.CreateDatabaseAsync("worker_pool");
+        await using var app = await JobsApps.MigratedAsync(url, poolSize: 3);
+        var client = app.Services.GetRequiredService<IBackgroundJobClient>();
+        var keys = Enumerable.Range(0, 12).Select(_ => Guid.NewGuid().ToString("N")).ToList();
+        foreach (var key in keys)
+        {
+            client.Enqueue<DatabaseJob>(job => job.RunAsync(key, CancellationToken.None));
+        }
+
+        // The most connections the database saw from the app while two jobs at a time each held one; the count's own
+        // connection excluded. Pooled connections stay open when idle, so a second pool would show at once.
+        var worker = JobsApps.RunWorker(app);
+        var most = 0L;
+        while (!keys.All(DatabaseJob.Runs.ContainsKey))
+        {
+            most = Math.Max(most, Count(url, "SELECT count(*) - 1 FROM pg_stat_activity WHERE datname = current_database()"));
+            await Task.Delay(20);
+        }
+        app.Lifetime.StopApplication();
+
+        Assert.Equal(0, await worker);
+        Assert.InRange(most, 1, 3);
+    }
+
+    [Fact]
     public async Task The_worker_schedules_the_declared_recurring_jobs_in_utc_and_removes_those_no_longer_declared()
     {
         var url = await postgres.CreateDatabaseAsync("worker_recurring");

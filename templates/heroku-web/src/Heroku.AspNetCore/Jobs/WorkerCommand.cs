@@ -11,12 +11,13 @@ namespace Heroku.AspNetCore;
 
 /// <summary>
 /// <c>App worker</c>, the Procfile's <c>worker:</c> process: runs the jobs the web process enqueues, and the recurring
-/// ones, with Hangfire's job server. No HTTP port; as many jobs at once as <c>DATABASE_POOL_SIZE</c>, so a worker
-/// never needs more connections than the pool has (Hangfire's default, five per CPU, would exhaust an Essential
-/// plan's 20). On SIGTERM (every deploy, the daily restart) it takes no new job, gives running jobs
-/// <see cref="StopTimeout"/> to finish, then cancels their token, and a cancelled job goes back to the queue; it
-/// exits within <see cref="ShutdownTimeout"/>, inside Heroku's 30 seconds. A job held by a worker that was killed
-/// runs again on another after <c>JOBS_VISIBILITY_TIMEOUT</c>. Delivery is at least once: a job may run twice.
+/// ones, with Hangfire's job server. No HTTP port; one job fewer at once than <c>DATABASE_POOL_SIZE</c>
+/// (<see cref="Concurrency"/>; Hangfire's default, five per CPU, would exhaust an Essential plan's 20 connections),
+/// so however many connections the running jobs hold, one is left for the worker's own queries. On SIGTERM (every
+/// deploy, the daily restart) it takes no new job, gives running jobs <see cref="StopTimeout"/> to finish, then
+/// cancels their token, and a cancelled job goes back to the queue; it exits within <see cref="ShutdownTimeout"/>,
+/// inside Heroku's 30 seconds. A job held by a worker that was killed runs again on another after
+/// <c>JOBS_VISIBILITY_TIMEOUT</c>. Delivery is at least once: a job may run twice.
 /// </summary>
 internal sealed class WorkerCommand(JobStorage storage, JobActivator activator, DatabaseSettings database, IEnumerable<RecurringJobDeclaration> recurring)
     : ICommand
@@ -28,6 +29,9 @@ internal sealed class WorkerCommand(JobStorage storage, JobActivator activator, 
     public static readonly TimeSpan ShutdownTimeout = TimeSpan.FromSeconds(20);
 
     public string Name => "worker";
+
+    /// <summary>How many jobs a worker runs at once: one fewer than its pool has connections, and at least one.</summary>
+    public static int Concurrency(DatabaseSettings database) => Math.Max(1, database.PoolSize - 1);
 
     public async Task<int> RunAsync(WebApplication app, IReadOnlyList<string> options)
     {
@@ -81,13 +85,13 @@ internal sealed class WorkerCommand(JobStorage storage, JobActivator activator, 
 
         var server = new BackgroundJobServer(new BackgroundJobServerOptions
         {
-            WorkerCount = database.PoolSize,
+            WorkerCount = Concurrency(database),
             StopTimeout = StopTimeout,
             ShutdownTimeout = ShutdownTimeout,
             Activator = activator,
             FilterProvider = app.Services.GetService<IJobFilterProvider>(),
         }, storage, []);
-        app.Logger.LogInformation("worker: started, running up to {Count} jobs at once (DATABASE_POOL_SIZE).", database.PoolSize);
+        app.Logger.LogInformation("worker: started, running up to {Count} jobs at once (one fewer than DATABASE_POOL_SIZE).", Concurrency(database));
 
         await Task.Delay(Timeout.InfiniteTimeSpan, app.Lifetime.ApplicationStopping).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
         app.Logger.LogInformation("worker: stopping: no new jobs; running ones have {Seconds} s to finish, then go back to the queue.",
