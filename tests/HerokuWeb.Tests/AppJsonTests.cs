@@ -64,17 +64,17 @@ public sealed class AppJsonTests(TemplatePackage package, PreparedApps apps, Pos
 
     [Theory]
     [MemberData(nameof(Scenarios))]
-    public async Task App_json_builds_with_herokus_dotnet_buildpack_and_runs_one_web_dyno(string scenario)
+    public async Task App_json_builds_with_herokus_dotnet_buildpack_and_runs_one_dyno_of_each_process_but_the_release_phase(string scenario)
     {
         var app = await apps.PublishedAsync(package, BuildTests.Of(scenario));
         using var manifest = await ReadAsync(scenario);
         var root = manifest.RootElement;
 
         Assert.Equal("heroku/dotnet", Assert.Single(root.GetProperty("buildpacks").EnumerateArray()).GetProperty("url").GetString());
-        var formation = Assert.Single(root.GetProperty("formation").EnumerateObject());
-        Assert.Equal("web", formation.Name);
-        Assert.Equal(1, formation.Value.GetProperty("quantity").GetInt32());
-        Assert.True(app.Procfile.Processes.ContainsKey(formation.Name));
+        var formation = root.GetProperty("formation").EnumerateObject().ToDictionary(process => process.Name, process => process.Value.GetProperty("quantity").GetInt32());
+        // The database app's worker runs its background jobs; without a database there is no worker.
+        Assert.Equal(app.Procfile.Processes.Keys.Where(process => process != "release").ToDictionary(process => process, _ => 1), formation);
+        Assert.Equal(BuildTests.Of(scenario).UsesDatabase, formation.ContainsKey("worker"));
     }
 
     [Theory]

@@ -1,10 +1,11 @@
 using System.Net;
+using System.Text.RegularExpressions;
 using HerokuWeb.Tests.Infrastructure;
 
 namespace HerokuWeb.Tests;
 
 /// <summary>Right after `dotnet new`, `dotnet run` works: the generated .env supplies a development secret.</summary>
-public sealed class DevelopmentTests(TemplatePackage package, PreparedApps apps)
+public sealed class DevelopmentTests(TemplatePackage package, PreparedApps apps, PostgresServer postgres)
 {
     public static TheoryData<string> Scenarios => BuildTests.Scenarios;
 
@@ -58,5 +59,30 @@ public sealed class DevelopmentTests(TemplatePackage package, PreparedApps apps)
         Assert.Equal(HttpStatusCode.OK, (await client.GetAsync(stylesheet)).StatusCode);
         await local.WaitForOutputAsync("Loaded ENV .env File");
         await local.WaitForOutputAsync("web.1 |  info: Microsoft.Hosting.Lifetime[0] Hosting environment: Development");
+    }
+
+    [Fact]
+    public async Task Heroku_local_runs_the_web_and_worker_processes_and_the_worker_logs_the_contact_forms_email()
+    {
+        var app = await GeneratedApp.CreateAsync(package, "LocalJobsApp", []);
+        // As the README says for a PostgreSQL of one's own: DATABASE_URL in .env points at it.
+        var env = Path.Combine(app.Directory, ".env");
+        var database = await postgres.NewDatabaseUrlAsync("local_jobs");
+        await File.WriteAllTextAsync(env, Regex.Replace(await File.ReadAllTextAsync(env), "^DATABASE_URL=.*$", $"DATABASE_URL={database}", RegexOptions.Multiline));
+        const string Publish = "dotnet publish --use-current-runtime -p:PublishDir=bin/publish";
+        Assert.Contains($"{Publish}\nheroku local\n", await File.ReadAllTextAsync(Path.Combine(app.Directory, "README.md")), StringComparison.Ordinal);
+        (await app.DotnetAsync(Publish.Split(' ')[1..])).EnsureSuccess();
+        (await app.RunHerokuLocalAsync("heroku local release")).EnsureSuccess();
+
+        await using var local = await app.StartHerokuLocalAsync("heroku local");
+        using var client = local.CreateClient(new CookieContainer(), forwardedAsHttps: false);
+        var token = Html.AntiforgeryToken(await client.GetStringAsync("/Contact"));
+        var post = await client.PostAsync("/Contact", Html.Form(token, ("Input.Name", "Ada"), ("Input.Message", "Hello from heroku local")));
+
+        Assert.Equal(HttpStatusCode.Redirect, post.StatusCode);
+        await local.WaitForOutputAsync("worker.1 |  info: Heroku.AspNetCore.EmailSender[0] Email written here, not sent (no EMAIL_URL in Development): "
+            + "from webmaster@localhost to owner@example.com, subject \"Contact: Ada\"", TimeSpan.FromMinutes(2));
+        // heroku local pads the names of the processes to one width: "web.1    |".
+        Assert.Matches(@"web\.1 +\|  info: Microsoft\.Hosting\.Lifetime\[0\] Hosting environment: Development", local.Output);
     }
 }

@@ -178,6 +178,10 @@ public sealed class GeneratedApp
         return await WaitUntilHealthyAsync(AppProcess.Start($"exec {command} --port {port}", Directory, environment, port, clean: false));
     }
 
+    /// <summary>Runs a command of the Heroku CLI's to completion in the app's root, from a developer's shell (e.g. `heroku local release`).</summary>
+    public Task<ProcessResult> RunHerokuLocalAsync(string command) =>
+        ProcessRunner.RunAsync("bash", ["-c", command], Directory, DeveloperShell(new() { ["DOTNET_ROOT"] = DotnetRoot }), clean: false, BuildTimeout);
+
     /// <summary>Runs a dotnet command in the app's root, as a developer would.</summary>
     public Task<ProcessResult> DotnetAsync(string[] arguments, IReadOnlyDictionary<string, string?>? environment = null) =>
         DotnetCli.RunAsync(arguments, Directory, new DotnetCommandOptions { Timeout = BuildTimeout, Environment = environment });
