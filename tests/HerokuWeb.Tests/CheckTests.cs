@@ -132,7 +132,8 @@ public sealed class CheckTests(TemplatePackage package, PreparedApps apps, Postg
         var result = await app.RunOneOffAsync("check", ConfigVars.Production($"postgres://postgres:postgres@127.0.0.1:{port}/nothing?sslmode=disable"));
 
         Assert.Equal(ErrorsFound, result.ExitCode);
-        Assert.Contains($"ERROR   DATABASE_URL cannot be used: Failed to connect to 127.0.0.1:{port} → Connection refused.", result.StandardOutput, StringComparison.Ordinal);
+        Assert.Contains($"ERROR   DATABASE_URL cannot be used: PostgreSQL at 127.0.0.1:{port} cannot be reached (Failed to connect to 127.0.0.1:{port} → Connection refused). "
+            + "Check DATABASE_URL, and the database's state with heroku pg:info.", result.StandardOutput, StringComparison.Ordinal);
         Assert.DoesNotContain("postgres:postgres", result.Output, StringComparison.Ordinal);
     }
 

@@ -97,7 +97,9 @@ public sealed class DatabaseTests(TemplatePackage package, PreparedApps apps, Po
         var result = await app.RunProcfileAsync("release", ConfigVars.Production(wrong));
 
         Assert.Equal(1, result.ExitCode);
-        Assert.Contains("migrate failed: password authentication failed for user \"postgres\" (SQLSTATE 28P01)", result.StandardError, StringComparison.Ordinal);
+        Assert.Matches(@"migrate failed: PostgreSQL at 127\.0\.0\.1:[0-9]+ refused the user name or password in DATABASE_URL "
+            + @"\(password authentication failed for user ""postgres"" \(SQLSTATE 28P01\)\)\. Check DATABASE_URL against heroku pg:credentials:url\.",
+            result.StandardError);
         Assert.DoesNotContain("wrong-pa55word", result.Output, StringComparison.Ordinal);
     }
 

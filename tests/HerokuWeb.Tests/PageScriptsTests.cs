@@ -10,16 +10,13 @@ namespace HerokuWeb.Tests;
 /// .env) and opened in Chromium: a page with <c>@section Scripts</c> and an inline script, an inline script the
 /// policy blocks, and a page that fails.
 /// </summary>
-public sealed class PageScriptsTests(TemplatePackage package)
+public sealed class PageScriptsTests(TemplatePackage package, PageScriptsTests.Run run) : IClassFixture<PageScriptsTests.Run>
 {
-    private static readonly Lock Gate = new();
-    private static Task<GeneratedApp>? s_app;
-
     [Fact]
     public async Task A_pages_inline_script_in_section_scripts_runs_with_asp_add_nonce_and_its_style_block_applies_beside_the_scaffolded_validation_partial()
     {
-        await using var run = await StartAsync();
-        await using var browser = await WatchedPage.OpenAsync(new Uri(run.BaseAddress, "/Tutorial").ToString());
+        var app = await run.StartAsync(package);
+        await using var browser = await WatchedPage.OpenAsync(new Uri(app.BaseAddress, "/Tutorial").ToString());
 
         await Expect(browser.Page.Locator("#greeting")).ToHaveTextAsync("The page's script ran");
         Assert.Equal("rgb(1, 2, 3)", await browser.Page.EvaluateAsync<string>("getComputedStyle(document.getElementById('styled')).color"));
@@ -30,19 +27,19 @@ public sealed class PageScriptsTests(TemplatePackage package)
     [Fact]
     public async Task An_inline_script_without_asp_add_nonce_is_blocked_and_the_log_says_where_and_what_to_add()
     {
-        await using var run = await StartAsync();
-        await using var browser = await WatchedPage.OpenAsync(new Uri(run.BaseAddress, "/Blocked").ToString());
+        var app = await run.StartAsync(package);
+        await using var browser = await WatchedPage.OpenAsync(new Uri(app.BaseAddress, "/Blocked").ToString());
 
-        await run.WaitForOutputAsync("The Content Security Policy blocked an inline <script> on /Blocked (script-src");
-        await run.WaitForOutputAsync("add asp-add-nonce to the <script> tag. See the README, \"Security\".");
+        await app.WaitForOutputAsync("The Content Security Policy blocked an inline <script> on /Blocked (script-src");
+        await app.WaitForOutputAsync("add asp-add-nonce to the <script> tag. See the README, \"Security\".");
         Assert.Equal("Not run", await browser.Page.Locator("#greeting").TextContentAsync());
     }
 
     [Fact]
     public async Task With_DEBUG_a_page_that_fails_shows_an_exception_page_without_the_platforms_frames()
     {
-        await using var run = await StartAsync();
-        using var client = run.CreateClient(forwardedAsHttps: false);
+        var app = await run.StartAsync(package);
+        using var client = app.CreateClient(forwardedAsHttps: false);
         using var request = new HttpRequestMessage(HttpMethod.Get, "/Sidebar");
         request.Headers.Accept.ParseAdd("text/html");
 
@@ -58,23 +55,37 @@ public sealed class PageScriptsTests(TemplatePackage package)
         Assert.DoesNotContain("Heroku.AspNetCore", frames);
     }
 
-    private async Task<AppProcess> StartAsync()
+    /// <summary>One app for the class, run once with `dotnet run`: the database (whose middleware wraps every page) and three pages of a tutorial's kind.</summary>
+    public sealed class Run : IAsyncDisposable
     {
-        var app = await AppAsync();
-        // No database: none of these pages opens a connection.
-        var unreachable = $"postgres://postgres:postgres@127.0.0.1:{Ports.Free()}/pages?sslmode=disable";
-        return await app.StartDevelopmentAsync(new Dictionary<string, string> { ["DATABASE_URL"] = unreachable });
-    }
+        private readonly Lock _gate = new();
+        private Task<AppProcess>? _app;
 
-    // One app for the class, with the database (whose middleware wraps every page) and three pages of a tutorial's kind.
-    private Task<GeneratedApp> AppAsync()
-    {
-        lock (Gate)
+        public Task<AppProcess> StartAsync(TemplatePackage package)
         {
-            return s_app ??= CreateAsync(package);
+            lock (_gate)
+            {
+                return _app ??= StartNewAsync(package);
+            }
         }
 
-        static async Task<GeneratedApp> CreateAsync(TemplatePackage package)
+        public async ValueTask DisposeAsync()
+        {
+            if (_app is { IsCompletedSuccessfully: true } started)
+            {
+                await (await started).DisposeAsync();
+            }
+        }
+
+        private static async Task<AppProcess> StartNewAsync(TemplatePackage package)
+        {
+            var app = await CreateAsync(package);
+            // No database: none of these pages opens a connection.
+            var unreachable = $"postgres://postgres:postgres@127.0.0.1:{Ports.Free()}/pages?sslmode=disable";
+            return await app.StartDevelopmentAsync(new Dictionary<string, string> { ["DATABASE_URL"] = unreachable });
+        }
+
+        private static async Task<GeneratedApp> CreateAsync(TemplatePackage package)
         {
             var app = await GeneratedApp.CreateAsync(package, "PageScripts", []);
             var pages = Path.Combine(app.ProjectDirectory, "Pages");

@@ -10,10 +10,11 @@ namespace HerokuWeb.Tests;
 /// </summary>
 public sealed class ProjectNameTests(TemplatePackage package, PostgresServer postgres)
 {
+    // One name per way the namespace is made: a character made `_` (`2fast`; `my-app` is the same rule, and its
+    // snapshot shows it), a keyword escaped, and dots that make a namespace the app's own code could shadow
+    // (`Data.Store`; `My.App`'s snapshot shows plain dots).
     public static TheoryData<string, string> BuiltNames => new()
     {
-        { "my-app", "my_app" },
-        { "My.App", "My.App" },
         { "2fast", "_2fast" },
         { "class", "_class" },
         { "Data.Store", "Data.Store" },

@@ -72,12 +72,12 @@ internal sealed class DatabaseCheck<TContext>(DatabaseSettings settings) : IDepl
         {
             // Where PostgreSQL was looked for and what to do, in migrate's words.
             findings.Add(Finding.Error("DATABASE_URL",
-                $"{DatabaseUnavailable.CannotBeReached(settings.Url, PostgresExtensions.Describe(exception))} {DatabaseUnavailable.WhatToDo(app.Environment)}"));
+                $"cannot be used: {DatabaseUnavailable.CannotBeReached(settings.Url, PostgresExtensions.Describe(exception))} {DatabaseUnavailable.WhatToDo(app.Environment)}"));
         }
         catch (Exception exception) when (DatabaseUnavailable.IsRefusedLogin(exception))
         {
             findings.Add(Finding.Error("DATABASE_URL",
-                $"{DatabaseUnavailable.LoginRefused(settings.Url, PostgresExtensions.Describe(exception))} {DatabaseUnavailable.WhatToCorrect(app.Environment)}"));
+                $"cannot be used: {DatabaseUnavailable.LoginRefused(settings.Url, PostgresExtensions.Describe(exception))} {DatabaseUnavailable.WhatToCorrect(app.Environment)}"));
         }
         catch (Exception exception) when (exception is DbException or InvalidOperationException or TimeoutException)
         {
