@@ -147,7 +147,7 @@ public sealed partial class JobsTests(TemplatePackage package, PreparedApps apps
     }
 
     [Fact]
-    public async Task With_the_mail_server_down_the_email_waits_retrying_and_the_operator_sees_it_on_jobs_with_the_password()
+    public async Task With_the_mail_server_down_the_email_waits_retrying_and_the_operator_sees_and_retries_it_on_jobs_with_the_password()
     {
         // Nothing listens there: every connection is refused.
         var port = Ports.Free();
@@ -178,6 +178,13 @@ public sealed partial class JobsTests(TemplatePackage package, PreparedApps apps
             headers: new Dictionary<string, string> { ["Authorization"] = Operator.ToString() });
         await browser.Page.WaitForLoadStateAsync(LoadState.NetworkIdle);
         Assert.Equal(200, browser.Response?.Status);
+        // The operator retries it now: the button posts with the app's antiforgery token.
+        var requeue = await browser.Page.RunAndWaitForResponseAsync(
+            () => browser.Page.ClickAsync($"[data-ajax$=\"/actions/requeue/{id}\"]"),
+            response => response.Url.Contains("/actions/requeue/", StringComparison.Ordinal));
+        // Hangfire's answer to a command it carried out; a missing or wrong antiforgery token would be 403.
+        Assert.Equal(204, requeue.Status);
+        Assert.Equal(1L, Count(database, $"SELECT count(*) FROM hangfire.state WHERE jobid = {id} AND name = 'Enqueued' AND reason = 'Triggered via Dashboard UI'"));
         browser.AssertNoProblems();
     }
 

@@ -45,13 +45,15 @@ class Handler:
         base = os.path.join(args.maildir, f"{self.count:04d}")
         with open(base + ".eml", "wb") as message:
             message.write(envelope.original_content)
-        with open(base + ".json", "w", encoding="utf-8") as details:
+        # Written aside and renamed: a reader that lists the .json files while the server writes sees whole ones only.
+        with open(base + ".json.partial", "w", encoding="utf-8") as details:
             json.dump({
                 "from": envelope.mail_from,
                 "to": envelope.rcpt_tos,
                 "tls": server.transport.get_extra_info("ssl_object") is not None,
                 "login": session.auth_data.login.decode() if isinstance(session.auth_data, LoginPassword) else None,
             }, details)
+        os.replace(base + ".json.partial", base + ".json")
         return "250 OK"
 
 
