@@ -5,7 +5,7 @@ namespace HerokuWeb.Tests;
 
 public sealed class BuildTests(TemplatePackage package, PreparedApps apps, PostgresServer postgres)
 {
-    public static TheoryData<string> Scenarios => ["postgres", "none"];
+    public static TheoryData<string> Scenarios => ["postgres", "none", "postgres-auth-individual"];
 
     [Theory]
     [MemberData(nameof(Scenarios))]
@@ -29,10 +29,12 @@ public sealed class BuildTests(TemplatePackage package, PreparedApps apps, Postg
         Assert.Matches(@"Passed!\s+-\s+Failed:\s+0", result.StandardOutput);
     }
 
-    [Fact]
-    public async Task The_dotnet_ef_tool_in_the_manifest_works_on_the_generated_app()
+    [Theory]
+    [InlineData("postgres")]
+    [InlineData("postgres-auth-individual")]
+    public async Task The_dotnet_ef_tool_in_the_manifest_works_on_the_generated_app(string scenario)
     {
-        var app = await apps.BuiltAsync(package, Scenario.Postgres);
+        var app = await apps.BuiltAsync(package, Of(scenario));
         (await DotnetCli.RunAsync(["tool", "restore"], app.Directory)).EnsureSuccess();
 
         var result = await DotnetCli.RunAsync(["ef", "migrations", "has-pending-model-changes", "--project", $"src/{app.Name}", "--no-build"], app.Directory);
@@ -41,5 +43,10 @@ public sealed class BuildTests(TemplatePackage package, PreparedApps apps, Postg
         Assert.Contains("No changes have been made to the model since the last migration.", result.StandardOutput, StringComparison.Ordinal);
     }
 
-    internal static Scenario Of(string name) => name == "none" ? Scenario.NoDatabase : Scenario.Postgres;
+    internal static Scenario Of(string name) => name switch
+    {
+        "none" => Scenario.NoDatabase,
+        "postgres-auth-individual" => Scenario.Accounts,
+        _ => Scenario.Postgres,
+    };
 }

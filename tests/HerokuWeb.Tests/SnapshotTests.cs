@@ -18,6 +18,7 @@ public sealed partial class SnapshotTests(TemplatePackage package)
     {
         { "postgres", ["-n", "MyApp"] },
         { "none", ["-n", "MyApp", "--database", "none"] },
+        { "postgres-auth-individual", ["-n", "MyApp", "--auth", "Individual"] },
     };
 
     public static TheoryData<string> OddNames => ["my-app", "My.App", "2fast", "My Shop"];

@@ -9,6 +9,8 @@ public sealed record Scenario(string AppName, params string[] Options)
 
     public static readonly Scenario NoDatabase = new("NoDbApp", "--database", "none");
 
+    public static readonly Scenario Accounts = new("AuthApp", "--auth", "Individual");
+
     public bool UsesDatabase => !Options.Contains("none");
 
     public override string ToString() => Options.Length == 0 ? "default" : string.Join(' ', Options);
