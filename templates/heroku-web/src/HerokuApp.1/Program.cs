@@ -1,5 +1,8 @@
 using Heroku.AspNetCore;
 using HerokuApp._1;
+#if (IndividualAuth)
+using HerokuApp._1.Accounts;
+#endif
 #if (UsePostgres)
 using HerokuApp._1.Data;
 using HerokuApp._1.Guestbook;
@@ -32,6 +35,12 @@ builder.AddHerokuEmail(settings.Email);
 builder.AddHerokuJobs(settings.Jobs);
 builder.AddRecurringJob<GuestbookCleanup>("guestbook-cleanup", cleanup => cleanup.DeleteOldEntriesAsync(CancellationToken.None), "30 3 * * *");
 #endif
+#if (IndividualAuth)
+
+// Accounts with ASP.NET Core Identity in the same database (Accounts/AppUser.cs, Pages/Account): sign-up confirmed by an
+// email that the worker sends, passkeys, lockout. `HerokuApp.1 admin EMAIL` makes an admin, who alone sees /jobs.
+builder.AddHerokuAccounts<AppUser, AppDbContext>();
+#endif
 
 builder.Services.AddRazorPages();
 
@@ -41,18 +50,31 @@ var app = builder.Build();
 // (rendered by Pages/Error), cookie rules and rate limits; and /healthz and /readyz.
 app.UseHeroku();
 
+#if (IndividualAuth)
+// Who is signed in (the accounts' cookie), and what they may see; static files are served before it.
+#else
 // Sign-in (ASP.NET Core Identity, an external login) goes here; static files are served before it.
+#endif
 app.UseAuthentication();
 app.UseAuthorization();
 
 app.MapRazorPages().WithStaticAssets();
 #if (UsePostgres)
 
+#if (IndividualAuth)
+// The jobs dashboard at /jobs: pending, failed and recurring jobs, for admins only.
+#else
 // The jobs dashboard at /jobs: pending, failed and recurring jobs, behind JOBS_PASSWORD outside Development.
+#endif
 app.MapHerokuJobsDashboard();
 
+#if (IndividualAuth)
+// `HerokuApp.1 migrate` (the release phase), `HerokuApp.1 worker` (the worker process), `HerokuApp.1 admin EMAIL`,
+// `HerokuApp.1 check` (like Django's check --deploy), or serve.
+#else
 // `HerokuApp.1 migrate` (the release phase), `HerokuApp.1 worker` (the worker process), `HerokuApp.1 check`
 // (like Django's check --deploy), or serve.
+#endif
 #else
 
 // `HerokuApp.1 check` (like Django's check --deploy), or serve.

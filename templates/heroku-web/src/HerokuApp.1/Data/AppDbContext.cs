@@ -1,13 +1,39 @@
 using Microsoft.AspNetCore.DataProtection.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore;
+#if (IndividualAuth)
+using Microsoft.AspNetCore.Identity;
+using Microsoft.AspNetCore.Identity.EntityFrameworkCore;
+using HerokuApp._1.Accounts;
+#endif
 using HerokuApp._1.Guestbook;
 
 namespace HerokuApp._1.Data;
 
+#if (IndividualAuth)
+/// <summary>The app's database: its own tables, the accounts' (ASP.NET Core Identity's, passkeys included) and the key ring's.</summary>
+public sealed class AppDbContext(DbContextOptions<AppDbContext> options) : IdentityDbContext<AppUser>(options), IDataProtectionKeyContext
+#else
 public sealed class AppDbContext(DbContextOptions<AppDbContext> options) : DbContext(options), IDataProtectionKeyContext
+#endif
 {
     public DbSet<GuestbookEntry> GuestbookEntries => Set<GuestbookEntry>();
 
     /// <summary>The Data Protection key ring, shared by every dyno (stored here by AddHerokuPostgres in Program.cs).</summary>
     public DbSet<DataProtectionKey> DataProtectionKeys => Set<DataProtectionKey>();
+#if (IndividualAuth)
+
+    protected override void OnModelCreating(ModelBuilder builder)
+    {
+        base.OnModelCreating(builder);
+        // Identity names its tables AspNetUsers and so on: snake_case names, like every other table here.
+        builder.Entity<AppUser>().ToTable("users");
+        builder.Entity<IdentityUserClaim<string>>().ToTable("user_claims");
+        builder.Entity<IdentityUserLogin<string>>().ToTable("user_logins");
+        builder.Entity<IdentityUserToken<string>>().ToTable("user_tokens");
+        builder.Entity<IdentityUserPasskey<string>>().ToTable("user_passkeys");
+        builder.Entity<IdentityRole>().ToTable("roles");
+        builder.Entity<IdentityRoleClaim<string>>().ToTable("role_claims");
+        builder.Entity<IdentityUserRole<string>>().ToTable("user_roles");
+    }
+#endif
 }

@@ -1,0 +1,98 @@
+using Microsoft.AspNetCore.Authentication.Cookies;
+using Microsoft.AspNetCore.Identity;
+using Microsoft.AspNetCore.Identity.EntityFrameworkCore;
+
+namespace Heroku.AspNetCore;
+
+/// <summary>Accounts with ASP.NET Core Identity in the app's PostgreSQL database, for an app on Heroku.</summary>
+public static class AccountsExtensions
+{
+    /// <summary>The role of the app's operators: <c>App admin EMAIL</c> grants it, and it opens <c>/jobs</c>.</summary>
+    public const string AdminRole = "admin";
+
+    /// <summary>The authorization policy of operator pages: <c>[Authorize(Policy = AccountsExtensions.AdminPolicy)]</c>.</summary>
+    public const string AdminPolicy = "admin";
+
+    /// <summary>Failed sign-ins in a row that lock an account.</summary>
+    internal const int MaxFailedSignIns = 5;
+
+    /// <summary>How long a locked account stays locked.</summary>
+    internal static readonly TimeSpan LockoutDuration = TimeSpan.FromMinutes(15);
+
+    /// <summary>
+    /// Registers ASP.NET Core Identity for <typeparamref name="TUser"/>, stored by <typeparamref name="TContext"/> (schema
+    /// version 3, which keeps passkeys): sign-in only with a confirmed email, one account per email, lockout after
+    /// repeated failures, the security stamp checked on every request (a password change signs out every other
+    /// session at once), the cookie rules of a site behind Heroku's router, passkeys for the host the visitor used,
+    /// the <see cref="AdminRole"/> role and <see cref="AdminPolicy"/> policy, which guards <c>/jobs</c>, the
+    /// <c>admin EMAIL</c> command, and what <c>check</c> says about accounts. Call it after
+    /// <see cref="JobsExtensions.AddHerokuJobs"/>.
+    /// </summary>
+    public static WebApplicationBuilder AddHerokuAccounts<TUser, TContext>(this WebApplicationBuilder builder)
+        where TUser : IdentityUser
+        where TContext : IdentityDbContext<TUser>
+    {
+        builder.Services.AddIdentity<TUser, IdentityRole>(options =>
+            {
+                options.Stores.SchemaVersion = IdentitySchemaVersions.Version3;
+                // Sign-in needs an address its owner has confirmed: the link in the email that registration sends.
+                options.SignIn.RequireConfirmedEmail = true;
+                options.User.RequireUniqueEmail = true;
+                options.Lockout.AllowedForNewUsers = true;
+                options.Lockout.MaxFailedAccessAttempts = MaxFailedSignIns;
+                options.Lockout.DefaultLockoutTimeSpan = LockoutDuration;
+                // Length over composition rules, as NIST SP 800-63B advises.
+                options.Password.RequiredLength = 10;
+                options.Password.RequireDigit = false;
+                options.Password.RequireLowercase = false;
+                options.Password.RequireUppercase = false;
+                options.Password.RequireNonAlphanumeric = false;
+            })
+            .AddEntityFrameworkStores<TContext>()
+            .AddDefaultTokenProviders();
+
+        // Passkeys keep IdentityPasskeyOptions.ServerDomain unset: the relying party is the host the visitor's browser
+        // shows (Heroku's router passes Host as it came), so a passkey made on a custom domain works there, and one made
+        // on herokuapp.com there, with no host name in the code.
+
+        // Every request of a signed-in user checks the security stamp, as Django checks its session hash: changing
+        // the password (or an admin's reset) signs out every other session at its next request, not 30 minutes later.
+        builder.Services.Configure<SecurityStampValidatorOptions>(options => options.ValidationInterval = TimeSpan.Zero);
+
+        builder.Services.ConfigureApplicationCookie(options =>
+        {
+            // HttpOnly: no script reads it. Secure: the cookie policy marks every cookie so outside Development.
+            // Lax, not Strict: a visitor who follows a link to the app, from an email too, arrives signed in.
+            options.Cookie.HttpOnly = true;
+            options.Cookie.SameSite = SameSiteMode.Lax;
+            options.LoginPath = "/Account/Login";
+            options.LogoutPath = "/Account/Logout";
+            // A signed-in user without the right role gets 403 and the app's error page, not a page of its own.
+            options.Events.OnRedirectToAccessDenied = context =>
+            {
+                context.Response.StatusCode = StatusCodes.Status403Forbidden;
+                return Task.CompletedTask;
+            };
+        });
+        // The cookies that carry a sign-in halfway through two-factor, and the browser it remembers: HttpOnly and Strict,
+        // as only the app's own forms read them.
+        builder.Services.Configure<CookieAuthenticationOptions>(IdentityConstants.TwoFactorUserIdScheme, options =>
+        {
+            options.Cookie.HttpOnly = true;
+            options.Cookie.SameSite = SameSiteMode.Strict;
+        });
+        builder.Services.Configure<CookieAuthenticationOptions>(IdentityConstants.TwoFactorRememberMeScheme, options =>
+        {
+            options.Cookie.HttpOnly = true;
+            options.Cookie.SameSite = SameSiteMode.Strict;
+        });
+
+        builder.Services.AddAuthorizationBuilder().AddPolicy(AdminPolicy, policy => policy.RequireRole(AdminRole));
+        // Operator pages of the platform (the jobs dashboard) take the admin policy in place of their own passwords.
+        builder.Services.Configure<HerokuPipelineOptions>(pipeline => pipeline.OperatorPolicy = AdminPolicy);
+
+        builder.Services.AddCommand<AdminCommand<TUser>>();
+        builder.Services.AddSingleton<IDeployCheck, AccountsCheck<TUser>>();
+        return builder;
+    }
+}

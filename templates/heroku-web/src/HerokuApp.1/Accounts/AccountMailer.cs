@@ -1,0 +1,64 @@
+using System.Text;
+using Heroku.AspNetCore;
+using Microsoft.AspNetCore.Identity;
+using Microsoft.AspNetCore.WebUtilities;
+using MimeKit;
+
+namespace HerokuApp._1.Accounts;
+
+/// <summary>
+/// The jobs that email people about their account, enqueued by the account pages and run by the worker: the page
+/// answers at once, whatever the mail server does. The worker makes each link's token as it sends, so no token waits
+/// in the job queue. Each job's <c>origin</c> is the scheme and host the visitor used (<c>https://example.com</c>), so
+/// each link leads back to the same site.
+/// </summary>
+public sealed class AccountMailer(UserManager<AppUser> users, IEmailSender email, ILogger<AccountMailer> logger)
+{
+    /// <summary>The link that confirms a new account's email, without which it cannot sign in.</summary>
+    public async Task SendConfirmationAsync(string userId, string origin, CancellationToken cancellationToken)
+    {
+        if (await users.FindByIdAsync(userId) is not { Email: { } address } user || user.EmailConfirmed)
+        {
+            return;
+        }
+        var token = await users.GenerateEmailConfirmationTokenAsync(user);
+        var link = $"{origin}/Account/ConfirmEmail?userId={Uri.EscapeDataString(user.Id)}&code={Encode(token)}";
+        await SendAsync(address, "Confirm your email",
+            $"Someone, we hope you, signed up with this address. To confirm it and sign in, open this link:\n\n{link}\n\n"
+            + "If it was not you, ignore this email: without the link, the account cannot be used.\n", cancellationToken);
+    }
+
+    /// <summary>
+    /// To an address that signs up again: registering answers the same whether the address has an account or not, and
+    /// only its owner learns which.
+    /// </summary>
+    public async Task SendAlreadyRegisteredAsync(string address, string origin, CancellationToken cancellationToken) =>
+        await SendAsync(address, "You already have an account",
+            $"Someone, we hope you, tried to sign up with this address, which already has an account. Sign in at "
+            + $"{origin}/Account/Login, or choose a new password at {origin}/Account/ForgotPassword.\n", cancellationToken);
+
+    /// <summary>The link that sets a new password; nothing to an address without a confirmed account.</summary>
+    public async Task SendPasswordResetAsync(string address, string origin, CancellationToken cancellationToken)
+    {
+        if (await users.FindByEmailAsync(address) is not { } user || !await users.IsEmailConfirmedAsync(user))
+        {
+            logger.LogInformation("No password reset email: no confirmed account has the address that was given.");
+            return;
+        }
+        var token = await users.GeneratePasswordResetTokenAsync(user);
+        var link = $"{origin}/Account/ResetPassword?email={Uri.EscapeDataString(address)}&code={Encode(token)}";
+        await SendAsync(address, "Choose a new password",
+            $"Someone, we hope you, asked for a new password for this address. To choose one, open this link:\n\n{link}\n\n"
+            + "If it was not you, ignore this email: your password stays as it is.\n", cancellationToken);
+    }
+
+    private async Task SendAsync(string address, string subject, string text, CancellationToken cancellationToken)
+    {
+        var message = new MimeMessage { Subject = subject, Body = new TextPart("plain") { Text = text } };
+        message.To.Add(MailboxAddress.Parse(address));
+        await email.SendAsync(message, cancellationToken);
+    }
+
+    // Identity's tokens hold '+', '/' and '=': base64url keeps them whole in a link.
+    private static string Encode(string token) => WebEncoders.Base64UrlEncode(Encoding.UTF8.GetBytes(token));
+}

@@ -1,0 +1,9 @@
+using Microsoft.AspNetCore.Identity;
+
+namespace HerokuApp._1.Accounts;
+
+/// <summary>
+/// Someone with an account: ASP.NET Core Identity's user (email, password hash, passkeys, two-factor, lockout), stored
+/// by Data/AppDbContext.cs. Add what your app keeps about people here, then a migration.
+/// </summary>
+public sealed class AppUser : IdentityUser;

@@ -1,0 +1,67 @@
+using System.ComponentModel.DataAnnotations;
+using Heroku.AspNetCore;
+using HerokuApp._1.Accounts;
+using Microsoft.AspNetCore.Identity;
+using Microsoft.AspNetCore.Mvc;
+using Microsoft.AspNetCore.Mvc.RazorPages;
+using Microsoft.AspNetCore.RateLimiting;
+
+namespace HerokuApp._1.Pages.Account;
+
+// FORM_POSTS_PER_MINUTE sign-in posts a minute from one client address, then 429; each account also locks after
+// repeated wrong passwords, whatever the address.
+[EnableRateLimiting(RateLimits.PublicForm)]
+public sealed class LoginModel(SignInManager<AppUser> signIn) : PageModel
+{
+    [BindProperty]
+    public LoginInput Input { get; set; } = new();
+
+    [TempData]
+    public string? Notice { get; set; }
+
+    /// <summary>Where to go once signed in: a page of this site only (LocalRedirect refuses any other).</summary>
+    [BindProperty(SupportsGet = true)]
+    public string? ReturnUrl { get; set; }
+
+    public void OnGet()
+    {
+    }
+
+    public async Task<IActionResult> OnPostAsync()
+    {
+        if (!ModelState.IsValid)
+        {
+            return Page();
+        }
+
+        // The user name is the email (Register.cshtml.cs). Each wrong password counts towards the lockout.
+        var result = await signIn.PasswordSignInAsync(Input.Email.Trim(), Input.Password, Input.RememberMe, lockoutOnFailure: true);
+        if (result.Succeeded)
+        {
+            return LocalRedirect(Url.IsLocalUrl(ReturnUrl) ? ReturnUrl : "~/");
+        }
+        ModelState.AddModelError("", result switch
+        {
+            { IsLockedOut: true } => "Too many wrong passwords: this account is locked for 15 minutes. You can choose a new password meanwhile.",
+            // Said only to whoever gave the right password.
+            { IsNotAllowed: true } => "Confirm your email first: follow the link we emailed you when you signed up.",
+            _ => "The email or the password is wrong.",
+        });
+        return Page();
+    }
+
+    public sealed class LoginInput
+    {
+        [Required(ErrorMessage = "{0} is required."), EmailAddress]
+        [Display(Name = "Email")]
+        public string Email { get; set; } = "";
+
+        [Required(ErrorMessage = "{0} is required.")]
+        [DataType(DataType.Password)]
+        [Display(Name = "Password")]
+        public string Password { get; set; } = "";
+
+        [Display(Name = "Keep me signed in on this device")]
+        public bool RememberMe { get; set; }
+    }
+}

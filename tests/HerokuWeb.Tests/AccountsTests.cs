@@ -1,0 +1,353 @@
+using System.Net;
+using System.Text;
+using System.Text.RegularExpressions;
+using HerokuWeb.Tests.Infrastructure;
+
+namespace HerokuWeb.Tests;
+
+/// <summary>
+/// The --auth Individual app's accounts, published as Heroku's buildpack publishes it and run from its Procfile against
+/// real PostgreSQL and a real SMTP server, its email sent by the worker: sign-up confirmed by the emailed link, sign-in,
+/// lockout, per-address rate limits, answers that tell no one which addresses have accounts, a password reset that
+/// signs out other sessions, and the admin command that opens /jobs. One published app for all of them; each test
+/// has a database, a mail server and processes of its own.
+/// </summary>
+public sealed partial class AccountsTests(TemplatePackage package, PreparedApps apps, PostgresServer postgres)
+{
+    private const string Password = "correct horse battery";
+
+    // Long enough for a loaded machine; a wait whose condition holds ends at once.
+    private static readonly TimeSpan Patience = TimeSpan.FromMinutes(3);
+
+    [Fact]
+    public async Task A_visitor_who_signs_up_is_emailed_a_link_by_the_worker_and_signs_in_once_it_is_followed()
+    {
+        await using var site = await StartSiteAsync("accounts_signup");
+        using var client = site.Web.CreateClient(new CookieContainer());
+
+        var signup = await PostAsync(client, "/Account/Register", ("Input.Email", "ada@example.com"), ("Input.Password", Password));
+        Assert.Equal(HttpStatusCode.Redirect, signup.StatusCode);
+        Assert.Contains("we have emailed ada@example.com a link", await client.GetStringAsync("/Account/Register"), StringComparison.Ordinal);
+
+        // Not yet: the address is not confirmed.
+        var early = await SignInAsync(client, "ada@example.com", Password);
+        Assert.Equal(HttpStatusCode.OK, early.StatusCode);
+        Assert.Contains("Confirm your email first", await early.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+
+        var email = await site.WaitForEmailAsync("ada@example.com", "Confirm your email");
+        var confirmed = await client.GetStringAsync(Link(email, "/Account/ConfirmEmail"));
+        Assert.Contains("Your email is confirmed", confirmed, StringComparison.Ordinal);
+
+        var signin = await SignInAsync(client, "ada@example.com", Password);
+        Assert.Equal(HttpStatusCode.Redirect, signin.StatusCode);
+        Assert.Equal("/", signin.Headers.Location?.OriginalString);
+        Assert.True(await IsSignedInAsync(client));
+    }
+
+    [Fact]
+    public async Task Signing_up_with_an_address_that_has_an_account_answers_as_for_a_new_one_and_only_its_owner_is_told()
+    {
+        await using var site = await StartSiteAsync("accounts_signup_twice");
+        await site.SignUpAsync("grace@example.com");
+
+        var taken = await SignUpAnswerAsync(site, "grace@example.com");
+        var fresh = await SignUpAnswerAsync(site, "linus@example.com");
+
+        Assert.Equal(fresh.Status, taken.Status);
+        Assert.Equal(fresh.Location, taken.Location);
+        Assert.Equal(fresh.Page.Replace("linus@example.com", "", StringComparison.Ordinal), taken.Page.Replace("grace@example.com", "", StringComparison.Ordinal));
+        var told = await site.WaitForEmailAsync("grace@example.com", "You already have an account");
+        Assert.Contains("/Account/ForgotPassword", told, StringComparison.Ordinal);
+        Assert.Equal(1L, await postgres.QueryScalarAsync<long>(site.Database, "SELECT count(*) FROM users WHERE normalized_email = 'GRACE@EXAMPLE.COM'"));
+    }
+
+    [Fact]
+    public async Task Asking_for_a_new_password_answers_the_same_for_a_known_and_an_unknown_address_and_emails_only_the_known()
+    {
+        await using var site = await StartSiteAsync("accounts_forgot");
+        await site.SignUpAsync("ada@example.com");
+
+        var known = await ForgotAnswerAsync(site, "ada@example.com");
+        var unknown = await ForgotAnswerAsync(site, "nobody@example.com");
+
+        Assert.Equal(known, unknown);
+        await site.WaitForEmailAsync("ada@example.com", "Choose a new password");
+        // Both jobs done: the unknown address's sent nothing.
+        await site.WaitUntilAsync(() => Scalar(site.Database, "SELECT count(*) FROM hangfire.job WHERE statename = 'Succeeded'") >= 3, "every email job to finish");
+        Assert.DoesNotContain(site.Smtp.Received, message => message.To.Contains("nobody@example.com"));
+    }
+
+    [Fact]
+    public async Task A_new_password_from_the_emailed_link_signs_in_and_signs_out_every_other_session()
+    {
+        await using var site = await StartSiteAsync("accounts_reset");
+        await site.SignUpAsync("ada@example.com");
+        using var laptop = site.Web.CreateClient(new CookieContainer());
+        Assert.Equal(HttpStatusCode.Redirect, (await SignInAsync(laptop, "ada@example.com", Password)).StatusCode);
+        Assert.True(await IsSignedInAsync(laptop));
+
+        using var phone = site.Web.CreateClient(new CookieContainer());
+        Assert.Equal(HttpStatusCode.Redirect, (await PostAsync(phone, "/Account/ForgotPassword", ("Input.Email", "ada@example.com"))).StatusCode);
+        var link = Link(await site.WaitForEmailAsync("ada@example.com", "Choose a new password"), "/Account/ResetPassword");
+        var form = await phone.GetStringAsync(link);
+        var reset = await phone.PostAsync(link, Html.Form(Html.AntiforgeryToken(form),
+            ("Input.Email", Field(form, "Input.Email")), ("Input.Code", Field(form, "Input.Code")), ("Input.Password", "a brand new passphrase")));
+
+        Assert.Equal(HttpStatusCode.Redirect, reset.StatusCode);
+        Assert.False(await IsSignedInAsync(laptop), "The session signed in with the old password is still signed in.");
+        Assert.Contains("The email or the password is wrong", await (await SignInAsync(phone, "ada@example.com", Password)).Content.ReadAsStringAsync(), StringComparison.Ordinal);
+        Assert.Equal(HttpStatusCode.Redirect, (await SignInAsync(phone, "ada@example.com", "a brand new passphrase")).StatusCode);
+    }
+
+    [Fact]
+    public async Task Five_wrong_passwords_lock_the_account_so_that_even_the_right_one_is_refused()
+    {
+        await using var site = await StartSiteAsync("accounts_lockout");
+        await site.SignUpAsync("ada@example.com");
+        using var client = site.Web.CreateClient(new CookieContainer());
+
+        for (var attempt = 1; attempt <= 5; attempt++)
+        {
+            Assert.Equal(HttpStatusCode.OK, (await SignInAsync(client, "ada@example.com", $"wrong guess {attempt}")).StatusCode);
+        }
+        var right = await SignInAsync(client, "ada@example.com", Password);
+
+        Assert.Equal(HttpStatusCode.OK, right.StatusCode);
+        Assert.Contains("this account is locked", await right.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+        Assert.False(await IsSignedInAsync(client));
+        Assert.Equal(1L, await postgres.QueryScalarAsync<long>(site.Database, "SELECT count(*) FROM users WHERE lockout_end > now() + interval '14 minutes'"));
+    }
+
+    [Fact]
+    public async Task Posts_beyond_the_limit_from_one_address_get_429_while_another_address_still_signs_in()
+    {
+        await using var site = await StartSiteAsync("accounts_rate_limit", ("FORM_POSTS_PER_MINUTE", "3"));
+        await site.SignUpAsync("ada@example.com", from: "198.51.100.7");
+        using var attacker = site.Web.CreateClient(new CookieContainer());
+        using var visitor = site.Web.CreateClient(new CookieContainer());
+        visitor.DefaultRequestHeaders.Remove("X-Forwarded-For");
+        visitor.DefaultRequestHeaders.Add("X-Forwarded-For", "198.51.100.8");
+
+        var answers = new List<HttpStatusCode>();
+        foreach (var path in new[] { "/Account/Login", "/Account/Register", "/Account/ForgotPassword", "/Account/Login" })
+        {
+            answers.Add((await PostAsync(attacker, path, ("Input.Email", "nobody@example.com"), ("Input.Password", "wrong password"))).StatusCode);
+        }
+        var other = await SignInAsync(visitor, "ada@example.com", Password);
+
+        // Three posts, to any of the account forms, then 429: one budget per address.
+        Assert.Equal(HttpStatusCode.TooManyRequests, answers[^1]);
+        Assert.DoesNotContain(HttpStatusCode.TooManyRequests, answers.Take(3));
+        Assert.Equal(HttpStatusCode.Redirect, other.StatusCode);
+    }
+
+    [Fact]
+    public async Task The_admin_command_makes_an_admin_who_sees_jobs_where_another_user_gets_403_and_a_visitor_is_sent_to_sign_in()
+    {
+        await using var site = await StartSiteAsync("accounts_admin");
+        await site.SignUpAsync("ada@example.com");
+        await site.SignUpAsync("linus@example.com");
+        using var ada = site.Web.CreateClient(new CookieContainer());
+        using var linus = site.Web.CreateClient(new CookieContainer());
+        using var visitor = site.Web.CreateClient();
+        Assert.Equal(HttpStatusCode.Redirect, (await SignInAsync(ada, "ada@example.com", Password)).StatusCode);
+        Assert.Equal(HttpStatusCode.Redirect, (await SignInAsync(linus, "linus@example.com", Password)).StatusCode);
+        Assert.Equal(HttpStatusCode.Forbidden, (await ada.GetAsync("/jobs")).StatusCode);
+
+        var granted = await site.App.RunOneOffAsync("admin ada@example.com", site.Vars);
+        var again = await site.App.RunOneOffAsync("admin ada@example.com", site.Vars);
+
+        Assert.True(granted.ExitCode == 0, granted.ToString());
+        Assert.Contains("ada@example.com is now an admin", granted.StandardOutput, StringComparison.Ordinal);
+        Assert.Equal(0, again.ExitCode);
+        Assert.Contains("ada@example.com is already an admin", again.StandardOutput, StringComparison.Ordinal);
+        // The same session, with no new sign-in.
+        var dashboard = await ada.GetAsync("/jobs");
+        Assert.Equal(HttpStatusCode.OK, dashboard.StatusCode);
+        Assert.Contains("guestbook-cleanup", await ada.GetStringAsync("/jobs/recurring"), StringComparison.Ordinal);
+        Assert.Equal(HttpStatusCode.Forbidden, (await linus.GetAsync("/jobs")).StatusCode);
+        var anonymous = await visitor.GetAsync("/jobs");
+        Assert.Equal(HttpStatusCode.Redirect, anonymous.StatusCode);
+        Assert.EndsWith("/Account/Login?ReturnUrl=%2Fjobs", anonymous.Headers.Location?.ToString(), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task The_admin_command_refuses_an_unknown_email_and_a_missing_one()
+    {
+        await using var site = await StartSiteAsync("accounts_admin_refused", startProcesses: false);
+
+        var unknown = await site.App.RunOneOffAsync("admin nobody@example.com", site.Vars);
+        var missing = await site.App.RunOneOffAsync("admin", site.Vars);
+
+        Assert.Equal(1, unknown.ExitCode);
+        Assert.Contains("admin failed: no account has the email nobody@example.com", unknown.StandardError, StringComparison.Ordinal);
+        Assert.Equal(64, missing.ExitCode);
+        Assert.Contains("Usage: admin EMAIL", missing.StandardError, StringComparison.Ordinal);
+    }
+
+    private async Task<Site> StartSiteAsync(string purpose, params (string Name, string Value)[] more) =>
+        await Site.StartAsync(await apps.PublishedAsync(package, Scenario.Accounts), await postgres.CreateDatabaseAsync(purpose), startProcesses: true, more);
+
+    private async Task<Site> StartSiteAsync(string purpose, bool startProcesses) =>
+        await Site.StartAsync(await apps.PublishedAsync(package, Scenario.Accounts), await postgres.CreateDatabaseAsync(purpose), startProcesses);
+
+    private static async Task<(HttpStatusCode Status, string? Location, string Page)> SignUpAnswerAsync(Site site, string email)
+    {
+        using var client = site.Web.CreateClient(new CookieContainer());
+        var answer = await PostAsync(client, "/Account/Register", ("Input.Email", email), ("Input.Password", Password));
+        return (answer.StatusCode, answer.Headers.Location?.OriginalString, MainContent(await client.GetStringAsync("/Account/Register")));
+    }
+
+    private static async Task<(HttpStatusCode Status, string? Location, string Page)> ForgotAnswerAsync(Site site, string email)
+    {
+        using var client = site.Web.CreateClient(new CookieContainer());
+        var answer = await PostAsync(client, "/Account/ForgotPassword", ("Input.Email", email));
+        return (answer.StatusCode, answer.Headers.Location?.OriginalString, MainContent(await client.GetStringAsync("/Account/ForgotPassword")));
+    }
+
+    /// <summary>Posts a page's form with the antiforgery token of a fresh GET, as a browser would.</summary>
+    internal static async Task<HttpResponseMessage> PostAsync(HttpClient client, string path, params (string Name, string Value)[] fields) =>
+        await client.PostAsync(path, Html.Form(Html.AntiforgeryToken(await client.GetStringAsync(path)), fields));
+
+    internal static Task<HttpResponseMessage> SignInAsync(HttpClient client, string email, string password) =>
+        PostAsync(client, "/Account/Login", ("Input.Email", email), ("Input.Password", password));
+
+    // The header's sign-out button is there for a signed-in user alone.
+    private static async Task<bool> IsSignedInAsync(HttpClient client) =>
+        (await client.GetStringAsync("/")).Contains("Sign out</button>", StringComparison.Ordinal);
+
+    /// <summary>The link to <paramref name="path"/> in an email's text, as a path and query.</summary>
+    internal static string Link(string email, string path) =>
+        Regex.Match(email, $@"https://[^/\s]+(?<link>{Regex.Escape(path)}\?\S+)") is { Success: true } match
+            ? WebUtility.HtmlDecode(match.Groups["link"].Value)
+            : throw new InvalidOperationException($"No link to {path} in the email:\n{email}");
+
+    private static string Field(string html, string name) =>
+        WebUtility.HtmlDecode(Regex.Match(html, $"""name="{Regex.Escape(name)}" value="(?<value>[^"]*)" """).Groups["value"].Value);
+
+    // The page's main content: the header changes with the antiforgery token and the theme, not with the answer.
+    private static string MainContent(string html) =>
+        AntiforgeryValue().Replace(Regex.Match(html, "<main.*</main>", RegexOptions.Singleline).Value, "");
+
+    private static long Scalar(string database, string sql)
+    {
+        using var connection = new Npgsql.NpgsqlConnection(TestUrls.ToConnectionString(database).ConnectionString);
+        connection.Open();
+        using var command = new Npgsql.NpgsqlCommand(sql, connection);
+        return command.ExecuteScalar() is long count ? count : -1;
+    }
+
+    [GeneratedRegex("""value="CfDJ8[^"]*" """)]
+    private static partial Regex AntiforgeryValue();
+
+    /// <summary>
+    /// The app deployed: released into a database of its own, with a web and a worker process, its email going to a
+    /// mail server of its own.
+    /// </summary>
+    internal sealed class Site : IAsyncDisposable
+    {
+        private Site(GeneratedApp app, Dictionary<string, string> vars, string database, SmtpServer smtp, AppProcess? web, AppProcess? worker)
+        {
+            App = app;
+            Vars = vars;
+            Database = database;
+            Smtp = smtp;
+            _web = web;
+            _worker = worker;
+        }
+
+        private readonly AppProcess? _web;
+        private readonly AppProcess? _worker;
+
+        public GeneratedApp App { get; }
+
+        public Dictionary<string, string> Vars { get; }
+
+        public string Database { get; }
+
+        public SmtpServer Smtp { get; }
+
+        public AppProcess Web => _web ?? throw new InvalidOperationException("This site was started without its processes.");
+
+        public static async Task<Site> StartAsync(GeneratedApp app, string database, bool startProcesses, params (string Name, string Value)[] more)
+        {
+            var smtp = await SmtpServer.StartAsync(SmtpTls.None);
+            var vars = ConfigVars.Production(database);
+            vars["EMAIL_URL"] = $"smtp://127.0.0.1:{smtp.Port}";
+            vars["DEFAULT_FROM_EMAIL"] = "noreply@example.com";
+            foreach (var (name, value) in more)
+            {
+                vars[name] = value;
+            }
+            (await app.RunProcfileAsync("release", vars)).EnsureSuccess();
+            if (!startProcesses)
+            {
+                return new Site(app, vars, database, smtp, null, null);
+            }
+            var web = await app.StartWebAsync(vars);
+            var worker = await app.StartWorkerAsync(vars);
+            return new Site(app, vars, database, smtp, web, worker);
+        }
+
+        /// <summary>An account, signed up and confirmed through its email, as a visitor makes one.</summary>
+        public async Task SignUpAsync(string email, string from = "203.0.113.10")
+        {
+            using var client = Web.CreateClient(new CookieContainer());
+            client.DefaultRequestHeaders.Remove("X-Forwarded-For");
+            client.DefaultRequestHeaders.Add("X-Forwarded-For", from);
+            Assert.Equal(HttpStatusCode.Redirect, (await PostAsync(client, "/Account/Register", ("Input.Email", email), ("Input.Password", Password))).StatusCode);
+            var link = Link(await WaitForEmailAsync(email, "Confirm your email"), "/Account/ConfirmEmail");
+            Assert.Contains("Your email is confirmed", await client.GetStringAsync(link), StringComparison.Ordinal);
+        }
+
+        /// <summary>The text of the email to <paramref name="to"/> with that subject, once the worker has sent it.</summary>
+        public async Task<string> WaitForEmailAsync(string to, string subject)
+        {
+            string? text = null;
+            await WaitUntilAsync(() => (text = Smtp.Received.Where(message => message.To.Contains(to)).Select(message => Decode(message.Data))
+                .FirstOrDefault(message => message.Contains($"Subject: {subject}", StringComparison.Ordinal))) is not null, $"the email \"{subject}\" to {to}");
+            return text!;
+        }
+
+        public async Task WaitUntilAsync(Func<bool> condition, string what)
+        {
+            var deadline = DateTime.UtcNow + Patience;
+            while (!condition())
+            {
+                if (DateTime.UtcNow > deadline)
+                {
+                    throw new TimeoutException($"Waited {Patience.TotalMinutes} minutes for {what}.\n{_web?.Output}\n---\n{_worker?.Output}");
+                }
+                await Task.Delay(100);
+            }
+        }
+
+        public async ValueTask DisposeAsync()
+        {
+            if (_worker is not null)
+            {
+                await _worker.DisposeAsync();
+            }
+            if (_web is not null)
+            {
+                await _web.DisposeAsync();
+            }
+            await Smtp.DisposeAsync();
+        }
+    }
+
+    // A message as it crossed the wire, quoted-printable text undone (soft line breaks joined, =XX bytes decoded) if it is so.
+    private static string Decode(byte[] data)
+    {
+        var text = Encoding.UTF8.GetString(data);
+        if (!text.Contains("Content-Transfer-Encoding: quoted-printable", StringComparison.OrdinalIgnoreCase))
+        {
+            return text;
+        }
+        text = text.Replace("=\r\n", "", StringComparison.Ordinal).Replace("=\n", "", StringComparison.Ordinal);
+        return QuotedByte().Replace(text, match => ((char)Convert.ToByte(match.Groups[1].Value, 16)).ToString());
+    }
+
+    [GeneratedRegex("=([0-9A-F]{2})")]
+    private static partial Regex QuotedByte();
+}
