@@ -2,6 +2,8 @@ using System.Net;
 using System.Text;
 using System.Text.RegularExpressions;
 using HerokuWeb.Tests.Infrastructure;
+using Microsoft.Playwright;
+using static Microsoft.Playwright.Assertions;
 
 namespace HerokuWeb.Tests;
 
@@ -100,6 +102,124 @@ public sealed partial class AccountsTests(TemplatePackage package, PreparedApps 
     }
 
     [Fact]
+    public async Task Changing_the_password_keeps_this_session_and_signs_out_every_other()
+    {
+        await using var site = await StartSiteAsync("accounts_change_password");
+        await site.SignUpAsync("ada@example.com");
+        using var laptop = site.Web.CreateClient(new CookieContainer());
+        using var phone = site.Web.CreateClient(new CookieContainer());
+        Assert.Equal(HttpStatusCode.Redirect, (await SignInAsync(laptop, "ada@example.com", Password)).StatusCode);
+        Assert.Equal(HttpStatusCode.Redirect, (await SignInAsync(phone, "ada@example.com", Password)).StatusCode);
+
+        var changed = await PostAsync(phone, "/Account/Manage?handler=Password", ("Password.Current", Password), ("Password.New", "a brand new passphrase"));
+
+        Assert.Equal(HttpStatusCode.Redirect, changed.StatusCode);
+        Assert.True(await IsSignedInAsync(phone), "The session that changed the password was signed out.");
+        Assert.False(await IsSignedInAsync(laptop), "Another session is still signed in after the password changed.");
+    }
+
+    [Fact]
+    public async Task A_new_email_counts_once_its_emailed_link_is_followed()
+    {
+        await using var site = await StartSiteAsync("accounts_change_email");
+        await site.SignUpAsync("ada@example.com");
+        using var client = site.Web.CreateClient(new CookieContainer());
+        Assert.Equal(HttpStatusCode.Redirect, (await SignInAsync(client, "ada@example.com", Password)).StatusCode);
+
+        Assert.Equal(HttpStatusCode.Redirect, (await PostAsync(client, "/Account/Manage?handler=Email", ("NewEmail", "ada@lovelace.example"))).StatusCode);
+        var link = Link(await site.WaitForEmailAsync("ada@lovelace.example", "Confirm your new email"), "/Account/ConfirmEmailChange");
+        Assert.Contains("Your new email is confirmed", await client.GetStringAsync(link), StringComparison.Ordinal);
+
+        Assert.True(await IsSignedInAsync(client));
+        using var other = site.Web.CreateClient(new CookieContainer());
+        Assert.Contains("The email or the password is wrong", await (await SignInAsync(other, "ada@example.com", Password)).Content.ReadAsStringAsync(), StringComparison.Ordinal);
+        Assert.Equal(HttpStatusCode.Redirect, (await SignInAsync(other, "ada@lovelace.example", Password)).StatusCode);
+    }
+
+    [Fact]
+    public async Task A_user_downloads_their_data_and_deletes_their_account_with_their_password()
+    {
+        await using var site = await StartSiteAsync("accounts_delete");
+        await site.SignUpAsync("ada@example.com");
+        using var client = site.Web.CreateClient(new CookieContainer());
+        Assert.Equal(HttpStatusCode.Redirect, (await SignInAsync(client, "ada@example.com", Password)).StatusCode);
+
+        var download = await PostAsync(client, "/Account/Manage?handler=Download");
+        var refused = await PostAsync(client, "/Account/Manage?handler=Delete", ("deletePassword", "not my password"));
+        var deleted = await PostAsync(client, "/Account/Manage?handler=Delete", ("deletePassword", Password));
+
+        Assert.Equal("attachment", download.Content.Headers.ContentDisposition?.DispositionType);
+        Assert.Contains("\"Email\": \"ada@example.com\"", await download.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+        Assert.Equal(HttpStatusCode.OK, refused.StatusCode);
+        Assert.Contains("The password is wrong", await refused.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+        Assert.Equal(HttpStatusCode.Redirect, deleted.StatusCode);
+        Assert.False(await IsSignedInAsync(client));
+        Assert.Equal(0L, await postgres.QueryScalarAsync<long>(site.Database, "SELECT count(*) FROM users"));
+    }
+
+    [Fact]
+    public async Task With_two_factor_on_the_password_alone_does_not_sign_in_the_apps_code_does_and_a_recovery_code_works_once()
+    {
+        await using var site = await StartSiteAsync("accounts_two_factor");
+        await site.SignUpAsync("ada@example.com");
+        using var client = site.Web.CreateClient(new CookieContainer());
+        Assert.Equal(HttpStatusCode.Redirect, (await SignInAsync(client, "ada@example.com", Password)).StatusCode);
+        var key = Regex.Match(await client.GetStringAsync("/Account/Manage/TwoFactor"), """id="authenticator-key">(?<key>[a-z0-9 ]+)</code>""").Groups["key"].Value;
+
+        var enabled = await (await PostAsync(client, "/Account/Manage/TwoFactor?handler=Enable", ("code", Totp(key)))).Content.ReadAsStringAsync();
+        var codes = Regex.Matches(enabled, "<li><code>(?<code>[^<]+)</code></li>").Select(match => match.Groups["code"].Value).ToList();
+        Assert.Equal(10, codes.Count);
+
+        using var phone = site.Web.CreateClient(new CookieContainer());
+        var password = await SignInAsync(phone, "ada@example.com", Password);
+        var step = password.Headers.Location?.OriginalString ?? "";
+        Assert.StartsWith("/Account/LoginWith2fa", step, StringComparison.Ordinal);
+        Assert.False(await IsSignedInAsync(phone), "The password alone signed in.");
+        Assert.Equal(HttpStatusCode.Redirect, (await PostAsync(phone, step, ("code", Totp(key)))).StatusCode);
+        Assert.True(await IsSignedInAsync(phone));
+
+        Assert.True(await SignInWithRecoveryCodeAsync(site, codes[0]));
+        Assert.False(await SignInWithRecoveryCodeAsync(site, codes[0]), "A recovery code signed in twice.");
+    }
+
+    private static async Task<bool> SignInWithRecoveryCodeAsync(Site site, string code)
+    {
+        using var client = site.Web.CreateClient(new CookieContainer());
+        var step = (await SignInAsync(client, "ada@example.com", Password)).Headers.Location?.OriginalString ?? "";
+        var recovery = step + (step.Contains('?', StringComparison.Ordinal) ? "&" : "?") + "handler=Recovery";
+        await PostAsync(client, recovery, ("recoveryCode", code));
+        return await IsSignedInAsync(client);
+    }
+
+    // The six-digit code an authenticator app shows now for the key (RFC 6238: HMAC-SHA1, 30-second steps).
+    private static string Totp(string base32Key)
+    {
+        const string Alphabet = "ABCDEFGHIJKLMNOPQRSTUVWXYZ234567";
+        var key = new List<byte>();
+        var (buffer, bits) = (0, 0);
+        foreach (var character in base32Key.Replace(" ", "", StringComparison.Ordinal).ToUpperInvariant())
+        {
+            buffer = (buffer << 5) | Alphabet.IndexOf(character, StringComparison.Ordinal);
+            bits += 5;
+            if (bits >= 8)
+            {
+                key.Add((byte)(buffer >> (bits - 8)));
+                bits -= 8;
+                buffer &= (1 << bits) - 1;
+            }
+        }
+        var counter = BitConverter.GetBytes(DateTimeOffset.UtcNow.ToUnixTimeSeconds() / 30);
+        if (BitConverter.IsLittleEndian)
+        {
+            Array.Reverse(counter);
+        }
+        var hash = System.Security.Cryptography.HMACSHA1.HashData(key.ToArray(), counter);
+        var offset = hash[^1] & 0x0F;
+        var code = (((hash[offset] & 0x7F) << 24) | (hash[offset + 1] << 16) | (hash[offset + 2] << 8) | hash[offset + 3]) % 1_000_000;
+        return code.ToString("D6", System.Globalization.CultureInfo.InvariantCulture);
+    }
+
+    [Fact]
     public async Task Five_wrong_passwords_lock_the_account_so_that_even_the_right_one_is_refused()
     {
         await using var site = await StartSiteAsync("accounts_lockout");
@@ -183,6 +303,114 @@ public sealed partial class AccountsTests(TemplatePackage package, PreparedApps 
         Assert.Contains("admin failed: no account has the email nobody@example.com", unknown.StandardError, StringComparison.Ordinal);
         Assert.Equal(64, missing.ExitCode);
         Assert.Contains("Usage: admin EMAIL", missing.StandardError, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task In_a_browser_a_visitor_signs_up_confirms_signs_in_adds_a_passkey_and_signs_in_with_it_alone()
+    {
+        await using var site = await StartSiteAsync("accounts_browser");
+        await using var browser = await WatchedPage.OpenAsync(new Uri(site.Web.BaseAddress, "/Account/Register").ToString());
+        var page = browser.Page;
+        // Chromium's virtual authenticator: a platform authenticator that verifies the user and keeps passkeys.
+        var devtools = await browser.Context.NewCDPSessionAsync(page);
+        await devtools.SendAsync("WebAuthn.enable");
+        await devtools.SendAsync("WebAuthn.addVirtualAuthenticator", new Dictionary<string, object>
+        {
+            ["options"] = new Dictionary<string, object>
+            {
+                ["protocol"] = "ctap2", ["transport"] = "internal", ["hasResidentKey"] = true,
+                ["hasUserVerification"] = true, ["isUserVerified"] = true, ["automaticPresenceSimulation"] = true,
+            },
+        });
+
+        await page.FillAsync("#Input_Email", "ada@example.com");
+        await page.FillAsync("#Input_Password", Password);
+        await page.ClickAsync("main form [type=submit]");
+        await Expect(page.GetByRole(AriaRole.Status)).ToContainTextAsync("we have emailed ada@example.com a link");
+
+        await page.GotoAsync(new Uri(site.Web.BaseAddress, Link(await site.WaitForEmailAsync("ada@example.com", "Confirm your email"), "/Account/ConfirmEmail")).ToString());
+        await Expect(page.Locator("h1")).ToHaveTextAsync("Your email is confirmed");
+
+        await page.GotoAsync(new Uri(site.Web.BaseAddress, "/Account/Login").ToString());
+        await page.FillAsync("#Input_Email", "ada@example.com");
+        await page.FillAsync("#Input_Password", Password);
+        await page.ClickAsync("main form:not([data-passkey]) [type=submit]");
+        await Expect(page.GetByRole(AriaRole.Button, new() { Name = "Sign out" })).ToBeVisibleAsync();
+
+        await page.ClickAsync(".account >> text=Account");
+        await page.ClickAsync("main >> text=passkeys");
+        await page.FillAsync("#passkey-name", "Virtual key");
+        await page.ClickAsync("form[data-passkey] [type=submit]");
+        await Expect(page.GetByRole(AriaRole.Status)).ToContainTextAsync("Passkey \"Virtual key\" added");
+        await Expect(page.Locator(".passkey strong")).ToHaveTextAsync("Virtual key");
+        Assert.Equal(1L, await postgres.QueryScalarAsync<long>(site.Database, "SELECT count(*) FROM user_passkeys"));
+
+        await page.GetByRole(AriaRole.Button, new() { Name = "Sign out" }).ClickAsync();
+        await Expect(page.GetByRole(AriaRole.Link, new() { Name = "Sign in" })).ToBeVisibleAsync();
+        await page.GotoAsync(new Uri(site.Web.BaseAddress, "/Account/Login").ToString());
+        await page.ClickAsync("form[data-passkey] [type=submit]");
+
+        // Signed in with no password typed: the header offers to sign out.
+        await Expect(page.GetByRole(AriaRole.Button, new() { Name = "Sign out" })).ToBeVisibleAsync();
+        Assert.Equal(new Uri(site.Web.BaseAddress, "/").ToString(), page.Url);
+        browser.AssertNoProblems();
+    }
+
+    /// <summary>Every account page, as a new user meets it, at a laptop's width and a phone's, light and dark: kept in test-artifacts/.</summary>
+    [Theory]
+    [InlineData(1280, 800)]
+    [InlineData(390, 844)]
+    public async Task Every_account_page_loads_cleanly_at_a_laptops_and_a_phones_width(int width, int height)
+    {
+        await using var site = await StartSiteAsync($"accounts_pages_{width}");
+        await site.SignUpAsync("ada@example.com");
+        await using var browser = await WatchedPage.OpenAsync(new Uri(site.Web.BaseAddress, "/Account/Register").ToString(), width, height);
+        var page = browser.Page;
+        var shots = new List<string>();
+        async Task ShootAsync(string name)
+        {
+            await page.WaitForLoadStateAsync(LoadState.NetworkIdle);
+            // Nothing wider than the window: no sideways scrolling on a phone.
+            Assert.True(await page.EvaluateAsync<bool>("document.documentElement.scrollWidth <= window.innerWidth"), $"{name} scrolls sideways at {width} px");
+            foreach (var theme in new[] { "light", "dark" })
+            {
+                await page.EvaluateAsync($"document.documentElement.dataset.theme = '{theme}'");
+                var path = Path.Combine(Repository.Artifacts, $"accounts-{name}-{theme}-{width}x{height}.png");
+                await page.ScreenshotAsync(new() { Path = path, FullPage = true });
+                shots.Add(path);
+            }
+        }
+
+        await ShootAsync("register");
+        foreach (var (path, name) in new[] { ("/Account/Login", "login"), ("/Account/ForgotPassword", "forgot-password"), ("/Account/ConfirmEmail", "confirm-email-bad-link") })
+        {
+            await page.GotoAsync(new Uri(site.Web.BaseAddress, path).ToString());
+            await ShootAsync(name);
+        }
+        await page.GotoAsync(new Uri(site.Web.BaseAddress, "/Account/ForgotPassword").ToString());
+        await page.FillAsync("#Input_Email", "ada@example.com");
+        await page.ClickAsync("main form [type=submit]");
+        await Expect(page.GetByRole(AriaRole.Status)).ToContainTextAsync("If an account has that email");
+        await ShootAsync("forgot-password-sent");
+        await page.GotoAsync(new Uri(site.Web.BaseAddress, Link(await site.WaitForEmailAsync("ada@example.com", "Choose a new password"), "/Account/ResetPassword")).ToString());
+        await ShootAsync("reset-password");
+        await page.GotoAsync(new Uri(site.Web.BaseAddress, "/Account/Login").ToString());
+        await page.FillAsync("#Input_Email", "ada@example.com");
+        await page.FillAsync("#Input_Password", Password);
+        await page.ClickAsync("main form:not([data-passkey]) [type=submit]");
+        await Expect(page.GetByRole(AriaRole.Button, new() { Name = "Sign out" })).ToBeVisibleAsync();
+        await ShootAsync("home-signed-in");
+        await page.GotoAsync(new Uri(site.Web.BaseAddress, "/Account/Manage").ToString());
+        await ShootAsync("account");
+        await page.GotoAsync(new Uri(site.Web.BaseAddress, "/Account/Manage/Passkeys").ToString());
+        await ShootAsync("passkeys");
+        await page.GotoAsync(new Uri(site.Web.BaseAddress, "/Account/Manage/TwoFactor").ToString());
+        await ShootAsync("two-factor");
+        await page.GotoAsync(new Uri(site.Web.BaseAddress, "/Account/Logout").ToString());
+        await ShootAsync("logout");
+
+        Assert.All(shots, shot => Assert.True(new FileInfo(shot).Length > 0));
+        browser.AssertNoProblems();
     }
 
     private async Task<Site> StartSiteAsync(string purpose, params (string Name, string Value)[] more) =>

@@ -22,10 +22,11 @@ internal static class AccountsApps
 {
     public const string Password = "correct horse battery";
 
-    public static WebApplication Create(string databaseUrl, string environment = TestApps.Environment, EmailSettings? email = null, JobsSettings? jobs = null)
+    public static WebApplication Create(string databaseUrl, string environment = TestApps.Environment, EmailSettings? email = null, JobsSettings? jobs = null,
+        HerokuSettings? heroku = null)
     {
         var builder = TestApps.CreateBuilder(environment);
-        builder.AddHeroku(TestSettings.Heroku());
+        builder.AddHeroku(heroku ?? TestSettings.Heroku());
         builder.AddHerokuPostgres<TestAccountsDbContext>(TestSettings.Database(databaseUrl));
         builder.AddHerokuEmail(email ?? TestSettings.Email("smtp://127.0.0.1:1"));
         builder.AddHerokuJobs(jobs ?? TestSettings.Jobs());
@@ -34,9 +35,10 @@ internal static class AccountsApps
     }
 
     /// <summary>An app whose database has Identity's tables (made from the model: the test context has no migrations) and the job queue's.</summary>
-    public static async Task<WebApplication> MigratedAsync(string databaseUrl, string environment = TestApps.Environment, EmailSettings? email = null, JobsSettings? jobs = null)
+    public static async Task<WebApplication> MigratedAsync(string databaseUrl, string environment = TestApps.Environment, EmailSettings? email = null, JobsSettings? jobs = null,
+        HerokuSettings? heroku = null)
     {
-        var app = Create(databaseUrl, environment, email, jobs);
+        var app = Create(databaseUrl, environment, email, jobs, heroku);
         await using (var scope = app.Services.CreateAsyncScope())
         {
             await scope.ServiceProvider.GetRequiredService<TestAccountsDbContext>().Database.EnsureCreatedAsync();

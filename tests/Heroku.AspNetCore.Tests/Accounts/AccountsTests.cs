@@ -1,7 +1,10 @@
 using System.Net;
 using System.Net.Http.Headers;
 using System.Text;
+using System.Text.Json;
 using HerokuWeb.Tests.Infrastructure;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Identity;
 using Microsoft.Extensions.DependencyInjection;
 
@@ -92,6 +95,24 @@ public sealed class AccountsTests(PostgresServer postgres)
         Assert.Equal(HttpStatusCode.Forbidden, user.StatusCode);
         Assert.Equal("error page: 403", await user.Content.ReadAsStringAsync());
         Assert.Equal(HttpStatusCode.OK, administrator.StatusCode);
+    }
+
+    [Theory]
+    [InlineData("www.example.com")]
+    [InlineData("my-app-0123456789ab.herokuapp.com")]
+    public async Task A_passkey_is_made_for_the_host_the_visitor_used(string host)
+    {
+        await using var app = await AccountsApps.MigratedAsync(await postgres.CreateDatabaseAsync("accounts_passkey_host"),
+            heroku: TestSettings.Heroku(allowedHosts: "www.example.com,my-app-0123456789ab.herokuapp.com"));
+        app.MapPost("/test/passkey-options", async (SignInManager<IdentityUser> signIn) => Results.Content(
+            await signIn.MakePasskeyCreationOptionsAsync(new PasskeyUserEntity { Id = "user-1", Name = "ada@example.com", DisplayName = "ada@example.com" }),
+            "application/json"));
+        using var client = await AccountsApps.StartAsync(app);
+        client.BaseAddress = new Uri($"https://{host}/");
+
+        var options = JsonDocument.Parse(await (await client.PostAsync("/test/passkey-options", null)).Content.ReadAsStringAsync());
+
+        Assert.Equal(host, options.RootElement.GetProperty("rp").GetProperty("id").GetString());
     }
 
     [Fact]

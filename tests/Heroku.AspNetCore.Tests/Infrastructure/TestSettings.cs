@@ -14,11 +14,11 @@ internal static class TestSettings
         new ConfigurationBuilder().AddInMemoryCollection(variables).Build();
 
     /// <summary>SECRET_KEY and ALLOWED_HOSTS (localhost, the TestServer's host), read as <see cref="HerokuSettings"/>.</summary>
-    public static HerokuSettings Heroku(string secretKey = SecretKey, bool debug = false, string? formPostsPerMinute = null) =>
+    public static HerokuSettings Heroku(string secretKey = SecretKey, bool debug = false, string? formPostsPerMinute = null, string allowedHosts = "localhost") =>
         SettingsReader.Read(Configuration(new Dictionary<string, string?>
         {
             ["SECRET_KEY"] = secretKey,
-            ["ALLOWED_HOSTS"] = "localhost",
+            ["ALLOWED_HOSTS"] = allowedHosts,
             ["DEBUG"] = debug ? "true" : "false",
             ["FORM_POSTS_PER_MINUTE"] = formPostsPerMinute,
         }), env => new HerokuSettings(env));

@@ -52,6 +52,20 @@ public sealed class AccountMailer(UserManager<AppUser> users, IEmailSender email
             + "If it was not you, ignore this email: your password stays as it is.\n", cancellationToken);
     }
 
+    /// <summary>The link that moves an account to a new address, sent to that address: following it proves it is theirs.</summary>
+    public async Task SendEmailChangeAsync(string userId, string newAddress, string origin, CancellationToken cancellationToken)
+    {
+        if (await users.FindByIdAsync(userId) is not { } user)
+        {
+            return;
+        }
+        var token = await users.GenerateChangeEmailTokenAsync(user, newAddress);
+        var link = $"{origin}/Account/ConfirmEmailChange?userId={Uri.EscapeDataString(user.Id)}&email={Uri.EscapeDataString(newAddress)}&code={Encode(token)}";
+        await SendAsync(newAddress, "Confirm your new email",
+            $"Someone, we hope you, asked to sign in with this address from now on. To confirm it, open this link:\n\n{link}\n\n"
+            + "If it was not you, ignore this email: nothing changes.\n", cancellationToken);
+    }
+
     private async Task SendAsync(string address, string subject, string text, CancellationToken cancellationToken)
     {
         var message = new MimeMessage { Subject = subject, Body = new TextPart("plain") { Text = text } };

@@ -23,8 +23,32 @@ public sealed class LoginModel(SignInManager<AppUser> signIn) : PageModel
     [BindProperty(SupportsGet = true)]
     public string? ReturnUrl { get; set; }
 
+    public string? PasskeyError { get; private set; }
+
     public void OnGet()
     {
+    }
+
+    /// <summary>
+    /// What the browser needs to ask for a passkey of this host, any account's: the browser offers the ones it has, so
+    /// the page never says which emails have passkeys.
+    /// </summary>
+    public async Task<IActionResult> OnPostPasskeyOptionsAsync() =>
+        Content(await signIn.MakePasskeyRequestOptionsAsync(user: null), "application/json");
+
+    public async Task<IActionResult> OnPostPasskeyAsync(string? credential)
+    {
+        // The password form's fields are not part of this post.
+        ModelState.Clear();
+        var result = string.IsNullOrEmpty(credential) ? null : await signIn.PasskeySignInAsync(credential);
+        if (result is { Succeeded: true })
+        {
+            return LocalRedirect(Url.IsLocalUrl(ReturnUrl) ? ReturnUrl : "~/");
+        }
+        PasskeyError = result is { IsLockedOut: true }
+            ? "This account is locked for a while after too many wrong passwords."
+            : "That passkey did not sign you in: it may have been removed from your account.";
+        return Page();
     }
 
     public async Task<IActionResult> OnPostAsync()
@@ -39,6 +63,10 @@ public sealed class LoginModel(SignInManager<AppUser> signIn) : PageModel
         if (result.Succeeded)
         {
             return LocalRedirect(Url.IsLocalUrl(ReturnUrl) ? ReturnUrl : "~/");
+        }
+        if (result.RequiresTwoFactor)
+        {
+            return RedirectToPage("./LoginWith2fa", new { ReturnUrl, Input.RememberMe });
         }
         ModelState.AddModelError("", result switch
         {
