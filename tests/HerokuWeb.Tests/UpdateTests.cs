@@ -11,7 +11,7 @@ public sealed class UpdateTests(TemplatePackage package, PostgresServer postgres
 {
     private const string Platform = "src/Heroku.AspNetCore";
 
-    public static TheoryData<string> Databases => ["postgres", "none"];
+    public static TheoryData<string> Variants => ["--database postgres", "--database none", "--database postgres --auth Individual"];
 
     [Fact]
     public async Task The_update_restores_the_platform_leaves_the_users_files_byte_identical_and_the_app_passes_its_tests()
@@ -39,10 +39,10 @@ public sealed class UpdateTests(TemplatePackage package, PostgresServer postgres
     }
 
     [Theory]
-    [MemberData(nameof(Databases))]
-    public async Task The_update_writes_the_same_platform_as_a_new_app_with_the_same_database_option(string database)
+    [MemberData(nameof(Variants))]
+    public async Task The_update_writes_the_same_platform_as_a_new_app_with_the_same_options(string variant)
     {
-        string[] options = ["--database", database];
+        var options = variant.Split(' ');
         var fresh = await GeneratedApp.CreateAsync(package, "Fresh", options, restore: false);
         var target = package.Hive.CreateOutputDirectory();
 
