@@ -351,6 +351,100 @@ class Bench:
                 self.stop(process)
         return results
 
+    def psql(self, sql):
+        as_postgres, bin_dir, data = self.pg
+        port = self.database_url.split(":")[2].split("/")[0]
+        psql = shutil.which("psql") or str(bin_dir / "psql")
+        return run([psql, "-h", "127.0.0.1", "-p", port, "-U", "postgres", "-q", "-At", "-c", sql]).strip()
+
+    def start_worker(self, app, extra_env):
+        """Starts `App worker` and waits for its log to say it started; returns the process, its log lines and
+        the wall time from process start to that line."""
+        import threading
+        lines = []
+        started = time.perf_counter()
+        port = coldstart.free_port()  # read and checked like every setting, though the worker listens on none
+        process = subprocess.Popen(self.command(app, port) + ["worker"], cwd=app.publish_dir,
+                                   env=self.env(app, port, extra_env), stdout=subprocess.PIPE,
+                                   stderr=subprocess.STDOUT, text=True)
+        threading.Thread(target=lambda: lines.extend(process.stdout), daemon=True).start()
+        deadline = time.time() + 60
+        while not any("worker: started" in line for line in lines):
+            if process.poll() is not None or time.time() > deadline:
+                process.kill()
+                sys.exit(f"the worker did not start (exit code {process.poll()}):\n{''.join(lines)}")
+            time.sleep(0.005)
+        return process, lines, (time.perf_counter() - started) * 1000
+
+    def contact_posts(self, port, count):
+        """Posts the contact form `count` times, as a visitor does (its antiforgery token and cookie), each post
+        enqueuing one email job; returns each post's milliseconds."""
+        import http.client
+        import urllib.parse
+        connection = http.client.HTTPConnection("127.0.0.1", port, timeout=60)
+        connection.request("GET", "/Contact", headers=HEADERS)
+        response = connection.getresponse()
+        page = response.read().decode()
+        cookies = "; ".join(value.split(";", 1)[0] for name, value in response.getheaders() if name.lower() == "set-cookie")
+        token = re.search(r'name="__RequestVerificationToken"[^>]*value="([^"]+)"', page).group(1)
+        times = []
+        for i in range(count):
+            body = urllib.parse.urlencode({"Input.Name": f"Visitor {i}", "Input.Message": f"Message {i} from the benchmark.",
+                                           "__RequestVerificationToken": token})
+            started = time.perf_counter()
+            connection.request("POST", "/Contact", body, headers=HEADERS | {
+                "Cookie": cookies, "Content-Type": "application/x-www-form-urlencoded"})
+            response = connection.getresponse()
+            response.read()
+            times.append((time.perf_counter() - started) * 1000)
+            if response.status != 302:
+                sys.exit(f"a contact post answered {response.status}, not the redirect that follows an enqueued job")
+        connection.close()
+        return times
+
+    def worker(self):
+        """The postgres variant's worker process: start-up, memory idle and after a batch of email jobs that
+        contact posts enqueued, how fast it drains them, and how long SIGTERM takes to stop it."""
+        log(f"Worker: {self.options.jobs} jobs")
+        self.loads["worker"] = load()
+        app = self.apps[POSTGRES]
+        extra = {"CONTACT_EMAIL": "owner@example.com", "EMAIL_URL": "consolemail://",
+                 "FORM_POSTS_PER_MINUTE": "100000"}
+        results = {}
+        # Idle: started on an empty queue.
+        process, _, results["start_ms"] = self.start_worker(app, extra)
+        time.sleep(10)
+        results["idle_rss_mb"] = self.peak_rss_mb(process.pid)
+        results["idle_cpu_ms"] = coldstart.cpu_ms(process.pid)
+        stopping = time.perf_counter()
+        self.stop(process)
+        results["stop_ms"] = (time.perf_counter() - stopping) * 1000
+        # A batch: the web process enqueues (the contact form), then a worker starts and runs them all.
+        web, port = self.start(app, extra)
+        try:
+            self.contact_posts(port, 5)  # the first posts start the job client; the rest are measured
+            results["post_ms"] = self.contact_posts(port, self.options.jobs)
+        finally:
+            self.stop(web)
+        process, lines, _ = self.start_worker(app, extra)
+        started = time.perf_counter()
+        deadline = time.time() + 300
+        queued = self.options.jobs + 5
+        while int(self.psql("SELECT count(*) FROM hangfire.job WHERE statename = 'Succeeded'") or 0) < queued:
+            if process.poll() is not None or time.time() > deadline:
+                process.kill()
+                sys.exit(f"the worker did not run {queued} jobs:\n{''.join(lines[-20:])}")
+            time.sleep(0.05)
+        results["drain_s"] = time.perf_counter() - started
+        results["busy_rss_mb"] = self.peak_rss_mb(process.pid)
+        self.stop(process)
+        self.psql("TRUNCATE hangfire.job CASCADE")
+        return results
+
+    def publish_sizes(self):
+        return {name: sum(f.stat().st_size for f in app.publish_dir.rglob("*") if f.is_file()) / 1e6
+                for name, app in self.apps.items()}
+
     def ablation(self):
         """The `none` app with one middleware line of its pipeline removed at a time, in paired rounds
         against the whole app, on the probe file and the home page."""
@@ -407,7 +501,7 @@ class Bench:
 
     # --- report ------------------------------------------------------------------------------------
 
-    def report(self, rounds, cold, budget, ablation):
+    def report(self, rounds, cold, budget, worker, sizes, ablation):
         o = self.options
         lines = []
         add = lines.append
@@ -516,6 +610,24 @@ class Bench:
         add("| --- | --- | --- | --- |")
         add(f"| Local asset requests the home page makes | {self.visits[NONE][0]} | {self.visits[POSTGRES][0]} | {self.visits[BARE][0]} |")
         add(f"| Their bytes with Brotli | {self.visits[NONE][1]} | {self.visits[POSTGRES][1]} | {self.visits[BARE][1]} |")
+        add(f"| Published folder (MB, `bin/publish`) | {sizes[NONE]:.1f} | {sizes[POSTGRES]:.1f} | {sizes[BARE]:.1f} |")
+        add("")
+        add(f"## The worker process (postgres variant, one run)")
+        add("")
+        add("`App worker`, the Procfile's `worker:`, run from the publish directory as a dyno runs it, with "
+            "`EMAIL_URL=consolemail://`. A bare webapp has no counterpart: its column is the web app's peak under "
+            "load above, for scale.")
+        add("")
+        add("| Measure | worker | bare webapp under load |")
+        add("| --- | --- | --- |")
+        add(f"| Process start to its `worker: started` log line (ms) | {worker['start_ms']:.0f} | |")
+        add(f"| Peak resident memory after 10 s idle (MB) | {worker['idle_rss_mb']:.0f} | {med('peak_rss_mb', BARE):.0f} |")
+        add(f"| CPU time used by then (ms; it polls the queue every 5 s) | {worker['idle_cpu_ms']:.0f} | |")
+        add(f"| SIGTERM to exit, idle (ms) | {worker['stop_ms']:.0f} | |")
+        add(f"| Contact post that enqueues an email job, one after another (ms, median (min–max) of {o.jobs}) "
+            f"| {spread(worker['post_ms'], 1)} | |")
+        add(f"| {o.jobs + 5} queued email jobs run by one worker, from its start (s) | {worker['drain_s']:.1f} | |")
+        add(f"| Peak resident memory after them (MB) | {worker['busy_rss_mb']:.0f} | {med('peak_rss_mb', BARE):.0f} |")
         if ablation:
             add("")
             add(f"## Cost of each piece of the pipeline (`none` app, {o.ablation_rounds} paired rounds)")
@@ -550,10 +662,13 @@ class Bench:
             rounds = self.throughput()
             cold = self.cold_start()
             budget = self.dyno_budget()
+            worker = self.worker()
+            sizes = self.publish_sizes()
             ablation = self.ablation() if self.options.ablation else None
-            report = self.report(rounds, cold, budget, ablation)
+            report = self.report(rounds, cold, budget, worker, sizes, ablation)
             Path(self.options.output).write_text(report)
-            (self.work / "raw.json").write_text(json.dumps({"rounds": rounds, "cold": cold, "budget": budget}))
+            (self.work / "raw.json").write_text(json.dumps({"rounds": rounds, "cold": cold, "budget": budget,
+                                                            "worker": worker, "sizes": sizes}))
             print(report)
         finally:
             self.stop_postgres()
@@ -574,6 +689,7 @@ def main():
     parser.add_argument("--connections", type=int, default=32)
     parser.add_argument("--cold-runs", type=int, default=10)
     parser.add_argument("--instantiation-rounds", type=int, default=3)
+    parser.add_argument("--jobs", type=int, default=200, help="email jobs the worker runs in its measurement")
     parser.add_argument("--ablation", action="store_true", help="also measure the pipeline piece by piece")
     parser.add_argument("--ablation-rounds", type=int, default=3)
     parser.add_argument("--ablation-warmup", type=int, default=4,

@@ -37,7 +37,10 @@ public sealed class JobsDashboardTests(PostgresServer postgres)
     [InlineData("not-the-password")]
     public async Task Without_the_password_the_dashboard_asks_for_it(string? given)
     {
-        using var client = await StartAsync(TestSettings.NoDatabaseUrl, TestApps.Environment, Password);
+        // A database for the key ring, which the dashboard's antiforgery tokens use.
+        var url = await postgres.CreateDatabaseAsync($"dashboard_asks_{(given is null ? "none" : "wrong")}");
+        await (await JobsApps.MigratedAsync(url)).DisposeAsync();
+        using var client = await StartAsync(url, TestApps.Environment, Password);
         using var request = new HttpRequestMessage(HttpMethod.Get, "/jobs");
         if (given is not null)
         {
@@ -62,6 +65,20 @@ public sealed class JobsDashboardTests(PostgresServer postgres)
 
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
         Assert.Contains("<h1 id=\"page-title\" class=\"page-header\">Failed Jobs</h1>", await response.Content.ReadAsStringAsync());
+    }
+
+    [Fact]
+    public async Task A_command_posted_without_the_antiforgery_token_is_refused_even_with_the_password()
+    {
+        var url = await postgres.CreateDatabaseAsync("dashboard_forgery");
+        await (await JobsApps.MigratedAsync(url)).DisposeAsync();
+        using var client = await StartAsync(url, TestApps.Environment, Password);
+        client.DefaultRequestHeaders.Authorization = Basic("anyone", Password);
+
+        // What a page elsewhere could make the operator's browser post, with the credentials it remembers.
+        var response = await client.PostAsync("/jobs/recurring/trigger", new FormUrlEncodedContent([new("jobs[]", "guestbook-cleanup")]));
+
+        Assert.Equal(HttpStatusCode.Forbidden, response.StatusCode);
     }
 
     [Fact]

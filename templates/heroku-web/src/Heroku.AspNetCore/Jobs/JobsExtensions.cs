@@ -50,6 +50,10 @@ public static class JobsExtensions
         builder.Services.Configure<HerokuPipelineOptions>(pipeline =>
             pipeline.ContentSecurityPolicyByPath[DashboardPath] = csp => csp.AddStyleSrc().Self().UnsafeInline());
 
+        // The dashboard's buttons post with the app's antiforgery token, which Hangfire checks only when the service is
+        // there: a browser sends the Basic credentials with a forged cross-site post too.
+        builder.Services.AddAntiforgery();
+
         builder.Services.AddSingleton<ISchemaInstaller, JobsSchema>();
         builder.Services.AddSingleton<IDeployCheck, JobsCheck>();
         builder.Services.AddCommand<WorkerCommand>();

@@ -96,15 +96,10 @@ internal sealed class MigrateCommand<TContext> : ICommand, IMigrator
             await database.GetService<IHistoryRepository>().CreateIfNotExistsAsync();
 
             var pending = (await database.GetPendingMigrationsAsync()).ToList();
-            if (pending.Count == 0)
-            {
-                logger.LogInformation("migrate: the database is up to date.");
-            }
-            else
+            if (pending.Count > 0)
             {
                 logger.LogInformation("migrate: applying {Migrations}.", string.Join(", ", pending));
                 await database.MigrateAsync();
-                logger.LogInformation("migrate: done.");
             }
 
             // The platform's own tables, such as the job queue's, under the same lock.
@@ -112,6 +107,7 @@ internal sealed class MigrateCommand<TContext> : ICommand, IMigrator
             {
                 await schema.InstallAsync((NpgsqlConnection)database.GetDbConnection(), logger);
             }
+            logger.LogInformation(pending.Count == 0 ? "migrate: the database is up to date." : "migrate: done.");
 
             // Dynos that start together would each make a first key of their own and refuse each other's
             // cookies, so the release phase makes it once, before any of them starts.

@@ -1,4 +1,5 @@
 using Heroku.AspNetCore;
+using MimeKit;
 
 namespace My_Shop;
 
@@ -16,7 +17,17 @@ public sealed class AppSettings(SettingsReader env)
     /// <summary>DATABASE_URL and DATABASE_POOL_SIZE.</summary>
     public DatabaseSettings Database { get; } = new(env);
 
+    /// <summary>EMAIL_URL, else the Mailgun add-on's MAILGUN_SMTP_* or SENDGRID_API_KEY; and DEFAULT_FROM_EMAIL.</summary>
+    public EmailSettings Email { get; } = new(env);
+
+    /// <summary>JOBS_PASSWORD and JOBS_VISIBILITY_TIMEOUT.</summary>
+    public JobsSettings Jobs { get; } = new(env);
+
     /// <summary>The site's name, in every page's title and header.</summary>
     public string SiteName { get; } = env.Optional("SITE_NAME", "My Shop", text => text,
         help: "the name to show in page titles (default My Shop)");
+
+    /// <summary>Where the app sends the messages visitors write on the contact page. Unset: nowhere.</summary>
+    public MailboxAddress? ContactEmail { get; } = env.Optional<MailboxAddress?>("CONTACT_EMAIL", null, Parse.EmailAddress,
+        help: "an email address, e.g. owner@example.com");
 }

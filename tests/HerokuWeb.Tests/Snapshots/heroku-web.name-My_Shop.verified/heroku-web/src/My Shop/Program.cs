@@ -1,6 +1,7 @@
 using Heroku.AspNetCore;
 using My_Shop;
 using My_Shop.Data;
+using My_Shop.Guestbook;
 
 var builder = WebApplication.CreateBuilder(args);
 
@@ -19,6 +20,15 @@ builder.AddHeroku(settings.Heroku);
 // and the `migrate` command that the Procfile's release phase runs.
 builder.AddHerokuPostgres<AppDbContext>(settings.Database);
 
+// Email through EMAIL_URL (or the Mailgun or SendGrid add-on), sent with IEmailSender; in Development without
+// it, each message is written to the log.
+builder.AddHerokuEmail(settings.Email);
+
+// Background jobs, kept in PostgreSQL and run by the Procfile's worker process; the web process only enqueues
+// them (Pages/Contact.cshtml.cs). Recurring ones are declared here, on a cron schedule in UTC.
+builder.AddHerokuJobs(settings.Jobs);
+builder.AddRecurringJob<GuestbookCleanup>("guestbook-cleanup", cleanup => cleanup.DeleteOldEntriesAsync(CancellationToken.None), "30 3 * * *");
+
 builder.Services.AddRazorPages();
 
 var app = builder.Build();
@@ -33,5 +43,9 @@ app.UseAuthorization();
 
 app.MapRazorPages().WithStaticAssets();
 
-// `My Shop migrate` (the release phase), `My Shop check` (like Django's check --deploy), or serve.
+// The jobs dashboard at /jobs: pending, failed and recurring jobs, behind JOBS_PASSWORD outside Development.
+app.MapHerokuJobsDashboard();
+
+// `My Shop migrate` (the release phase), `My Shop worker` (the worker process), `My Shop check`
+// (like Django's check --deploy), or serve.
 return await app.RunHerokuAsync(args);

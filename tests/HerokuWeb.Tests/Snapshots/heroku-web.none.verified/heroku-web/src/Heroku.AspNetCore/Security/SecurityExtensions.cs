@@ -31,7 +31,8 @@ internal static class SecurityExtensions
     /// Security headers on every page, error page and health check, and on static files that browsers open as
     /// pages. Other static files get theirs in StaticFiles.cs.
     /// </summary>
-    public static WebApplication UseSecurityHeaders(this WebApplication app, HerokuSettings settings, Action<CspBuilder>? contentSecurityPolicy)
+    public static WebApplication UseSecurityHeaders(this WebApplication app, HerokuSettings settings, Action<CspBuilder>? contentSecurityPolicy,
+        IReadOnlyDictionary<PathString, Action<CspBuilder>> contentSecurityPolicyByPath)
     {
         if (settings.Debug)
         {
@@ -57,8 +58,21 @@ internal static class SecurityExtensions
 
         // The headers are written as the response starts, so an error page that replaces it gets them too.
         // In Development the browser reports what the policy blocks, and the log says how to fix it.
-        app.UseSecurityHeaders(SecurityHeaders(contentSecurityPolicy, browserRefresh,
-            reportUri: app.Environment.IsDevelopment() ? ContentSecurityPolicyReports.Path : null));
+        var reportUri = app.Environment.IsDevelopment() ? ContentSecurityPolicyReports.Path : null;
+        var policies = SecurityHeaders(contentSecurityPolicy, browserRefresh, reportUri);
+        if (contentSecurityPolicyByPath.Count == 0)
+        {
+            app.UseSecurityHeaders(policies);
+            return app;
+        }
+        // Under a path that changes the policy, that path's policy instead: the app's changes, then the path's.
+        foreach (var (path, changes) in contentSecurityPolicyByPath)
+        {
+            var pathPolicies = SecurityHeaders(csp => { contentSecurityPolicy?.Invoke(csp); changes(csp); }, browserRefresh, reportUri);
+            app.UseWhen(context => context.Request.Path.StartsWithSegments(path), branch => branch.UseSecurityHeaders(pathPolicies));
+        }
+        app.UseWhen(context => !contentSecurityPolicyByPath.Keys.Any(path => context.Request.Path.StartsWithSegments(path)),
+            branch => branch.UseSecurityHeaders(policies));
         return app;
     }
 

@@ -106,6 +106,7 @@ public static class HerokuExtensions
     public static WebApplication UseHeroku(this WebApplication app, string errorPage = "/Error", Action<CspBuilder>? contentSecurityPolicy = null)
     {
         var settings = app.Services.GetRequiredService<HerokuSettings>();
+        var pipeline = app.Services.GetRequiredService<IOptions<HerokuPipelineOptions>>().Value;
 
         // First, so everything after it sees the visitor's scheme and address rather than the router's.
         app.UseForwardedHeaders();
@@ -123,13 +124,13 @@ public static class HerokuExtensions
         app.UseRouting();
         app.MapStaticFiles();
 
-        app.UseSecurityHeaders(settings, contentSecurityPolicy);
+        app.UseSecurityHeaders(settings, contentSecurityPolicy, pipeline.ContentSecurityPolicyByPath);
         // After the headers, so that a refused host's 400 has them (and HSTS). Static files skip it as they skip
         // the page headers (as whitenoise's skip Django's ALLOWED_HOSTS): they are public and link to no host.
         app.UseHostFiltering();
         app.UseRefusedMethods();
         app.UseErrorPages(settings, errorPage);
-        foreach (var step in app.Services.GetRequiredService<IOptions<HerokuPipelineOptions>>().Value.InsideErrorPages)
+        foreach (var step in pipeline.InsideErrorPages)
         {
             step(app);
         }
@@ -188,4 +189,7 @@ public static class HerokuExtensions
 internal sealed class HerokuPipelineOptions
 {
     public List<Action<WebApplication>> InsideErrorPages { get; } = [];
+
+    /// <summary>Changes to the Content Security Policy under a path, made after the app's (e.g. the jobs dashboard's).</summary>
+    public Dictionary<PathString, Action<CspBuilder>> ContentSecurityPolicyByPath { get; } = [];
 }

@@ -13,10 +13,10 @@ internal sealed class DatabaseCheck<TContext>(DatabaseSettings settings) : IDepl
 
     public IReadOnlyList<string> Options => [BeforeMigrateOption];
 
-    // What the pool size is measured against: an Essential Heroku Postgres plan allows 20 connections,
-    // and two web dynos plus the release phase (or a `heroku run`) each open a pool of their own.
+    // What the pool size is measured against: an Essential Heroku Postgres plan allows 20 connections, and
+    // two web dynos, a worker and the release phase (or a `heroku run`) each open a pool of their own.
     private const int PlanConnectionLimit = 20;
-    private const int ProcessesSharingTheDatabase = 3;
+    private const int ProcessesSharingTheDatabase = 4;
 
     public async Task<IEnumerable<Finding>> CheckAsync(WebApplication app, IReadOnlyList<string> options)
     {
@@ -27,7 +27,7 @@ internal sealed class DatabaseCheck<TContext>(DatabaseSettings settings) : IDepl
         if (connections > PlanConnectionLimit)
         {
             findings.Add(Finding.Warning("DATABASE_POOL_SIZE",
-                $"is {settings.PoolSize}: two web dynos and the release phase may open {connections} connections, more than the " +
+                $"is {settings.PoolSize}: two web dynos, a worker and the release phase may open {connections} connections, more than the " +
                 $"{PlanConnectionLimit} an Essential Heroku Postgres plan allows. Lower it, unless your plan allows more."));
         }
 

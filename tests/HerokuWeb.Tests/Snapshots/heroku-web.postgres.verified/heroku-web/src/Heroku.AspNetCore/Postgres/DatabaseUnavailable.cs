@@ -136,7 +136,8 @@ internal static class DatabaseUnavailable
         PostgresException { SqlState: PostgresErrorCodes.InvalidCatalogName } missing => missing,
         PostgresException refused when IsRefusedLogin(refused) => refused,
         NpgsqlException { IsTransient: true } transient => transient,
-        DbUpdateException or InvalidOperationException when exception.InnerException is { } inner => Cause(inner),
+        // EF Core's wrappers, and the job client's around a failed enqueue.
+        DbUpdateException or InvalidOperationException or Hangfire.BackgroundJobClientException when exception.InnerException is { } inner => Cause(inner),
         _ => null,
     };
 

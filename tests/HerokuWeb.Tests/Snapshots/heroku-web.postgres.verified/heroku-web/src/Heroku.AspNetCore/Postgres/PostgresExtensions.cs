@@ -41,6 +41,7 @@ public static class PostgresExtensions
             .AddCheck<PendingMigrationsHealthCheck<TContext>>("migrations", timeout: TimeSpan.FromSeconds(10));
         builder.Services.AddSingleton<IDeployCheck, DatabaseCheck<TContext>>();
         builder.Services.AddCommand<MigrateCommand<TContext>>();
+        builder.Services.AddSingleton<IMigrator, MigrateCommand<TContext>>();
 
         var development = builder.Environment.IsDevelopment();
         builder.Services.Configure<HerokuPipelineOptions>(pipeline => pipeline.InsideErrorPages.Add(app =>

@@ -33,6 +33,13 @@ public static partial class TestDatabase
     /// <summary>The database, reachable (and created when the tests own it), or a failure that says what to start.</summary>
     public static Task<string> RequireUrlAsync() => Prepared.Value;
 
+    /// <summary>
+    /// Gives the test database what <c>migrate</c> gives a deployed one: the app's migrations, the platform's own
+    /// tables (the job queue's) and the key ring's first key. <paramref name="services"/> are the app's, on it.
+    /// </summary>
+    public static Task MigrateAsync(IServiceProvider services) =>
+        services.GetRequiredService<IMigrator>().MigrateAsync(services, services.GetRequiredService<ILoggerFactory>().CreateLogger("migrate"));
+
     /// <summary>Drops the test database after the run, when the tests made it.</summary>
     public static async Task DropIfOwnedAsync()
     {

@@ -1,14 +1,12 @@
 using Heroku.AspNetCore;
-using Microsoft.EntityFrameworkCore;
-using Microsoft.Extensions.DependencyInjection;
-using MyApp.Data;
 
 [assembly: AssemblyFixture(typeof(MyApp.Tests.Data.TestDatabaseCleanup))]
 
 namespace MyApp.Tests.Data;
 
 /// <summary>
-/// The app on its test database, migrated once for the run. Which database that is, as Django chooses:
+/// The app on its test database, migrated once for the run as the release phase migrates (the app's migrations and
+/// the job queue's tables). Which database that is, as Django chooses:
 /// TEST_DATABASE_URL; else DATABASE_URL from the environment (Heroku CI's); else .env's DATABASE_URL with
 /// <c>_test</c> appended to its name, created for the run and dropped after it (see <see cref="TestDatabase"/>).
 /// </summary>
@@ -28,8 +26,7 @@ public sealed class DatabaseFixture : IAsyncLifetime
         {
             if (!_migrated)
             {
-                await using var scope = App.Services.CreateAsyncScope();
-                await scope.ServiceProvider.GetRequiredService<AppDbContext>().Database.MigrateAsync();
+                await TestDatabase.MigrateAsync(App.Services);
                 _migrated = true;
             }
         }

@@ -11,8 +11,10 @@ namespace MyApp.Tests.Settings;
 public sealed class AppJsonTests
 {
     // Heroku sets these itself: PORT for every web dyno, HEROKU_APP_DEFAULT_DOMAIN_NAME with dyno metadata
-    // on (which app.json cannot turn on), DATABASE_URL when it attaches the database add-on.
-    private static readonly string[] SetByHeroku = ["PORT", "HEROKU_APP_DEFAULT_DOMAIN_NAME", "DATABASE_URL"];
+    // on (which app.json cannot turn on), DATABASE_URL when it attaches the database add-on, MAILGUN_SMTP_*
+    // when it attaches Mailgun's.
+    private static readonly string[] SetByHeroku = ["PORT", "HEROKU_APP_DEFAULT_DOMAIN_NAME", "DATABASE_URL",
+        "MAILGUN_SMTP_SERVER", "MAILGUN_SMTP_PORT", "MAILGUN_SMTP_LOGIN", "MAILGUN_SMTP_PASSWORD"];
 
     private static readonly JsonElement Env = ReadAppJson().GetProperty("env");
 

@@ -38,4 +38,24 @@ public sealed class AppSettingsTests
 
         Assert.Equal("Corner Shop", Read(environment).SiteName);
     }
+
+    [Fact]
+    public void The_contact_email_is_read_from_CONTACT_EMAIL()
+    {
+        var environment = ValidEnvironment();
+        environment["CONTACT_EMAIL"] = "Owner <owner@example.com>";
+
+        Assert.Equal("owner@example.com", Read(environment).ContactEmail?.Address);
+    }
+
+    [Fact]
+    public void A_contact_email_that_is_not_one_address_is_named_in_the_report()
+    {
+        var environment = ValidEnvironment();
+        environment["CONTACT_EMAIL"] = "owner";
+
+        var problem = Assert.Single(Assert.Throws<InvalidSettingsException>(() => Read(environment)).Problems);
+
+        Assert.Equal("CONTACT_EMAIL", problem.Name);
+    }
 }
