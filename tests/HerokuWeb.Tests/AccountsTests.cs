@@ -184,10 +184,10 @@ public sealed partial class AccountsTests(TemplatePackage package, PreparedApps 
         Assert.False(await SignInWithRecoveryCodeAsync(site, "ada.twofactor@example.com", codes[0]), "A recovery code signed in twice.");
     }
 
-    private static async Task<bool> SignInWithRecoveryCodeAsync(Site site, string code)
+    private static async Task<bool> SignInWithRecoveryCodeAsync(Site site, string email, string code)
     {
         using var client = site.Web.CreateClient(new CookieContainer());
-        var step = (await SignInAsync(client, "ada.twofactor@example.com", Password)).Headers.Location?.OriginalString ?? "";
+        var step = (await SignInAsync(client, email, Password)).Headers.Location?.OriginalString ?? "";
         var recovery = step + (step.Contains('?', StringComparison.Ordinal) ? "&" : "?") + "handler=Recovery";
         await PostAsync(client, recovery, ("recoveryCode", code));
         return await IsSignedInAsync(client);
