@@ -44,7 +44,7 @@ public static class AccountsExtensions
                 // The user name is the email: any address of printable ASCII, o'brien@example.com too. Non-ASCII ones
                 // are refused, as ToUpperInvariant maps some of them onto others (ı onto I), and lookups compare those.
                 options.User.AllowedUserNameCharacters = PrintableAscii;
-                options.Tokens.PasswordResetTokenProvider = PasswordResetTokenProvider<TUser>.Name;
+                options.Tokens.PasswordResetTokenProvider = PasswordResetTokenProvider<TUser>.ProviderName;
                 options.Lockout.AllowedForNewUsers = true;
                 options.Lockout.MaxFailedAccessAttempts = MaxFailedSignIns;
                 options.Lockout.DefaultLockoutTimeSpan = LockoutDuration;
@@ -57,7 +57,7 @@ public static class AccountsExtensions
             })
             .AddEntityFrameworkStores<TContext>()
             .AddDefaultTokenProviders()
-            .AddTokenProvider<PasswordResetTokenProvider<TUser>>(PasswordResetTokenProvider<TUser>.Name);
+            .AddTokenProvider<PasswordResetTokenProvider<TUser>>(PasswordResetTokenProvider<TUser>.ProviderName);
 
         // Passkeys keep IdentityPasskeyOptions.ServerDomain unset: the relying party is the host the visitor's browser
         // shows (Heroku's router passes Host as it came), so a passkey made on a custom domain works there, and one made

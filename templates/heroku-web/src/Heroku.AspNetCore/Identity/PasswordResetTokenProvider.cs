@@ -12,7 +12,7 @@ internal sealed class PasswordResetTokenProvider<TUser>(IDataProtectionProvider 
     ILogger<DataProtectorTokenProvider<TUser>> logger) : DataProtectorTokenProvider<TUser>(protection, options, logger)
     where TUser : class
 {
-    public const string Name = "PasswordReset";
+    public const string ProviderName = "PasswordReset";
 }
 
 internal sealed class PasswordResetTokenProviderOptions : DataProtectionTokenProviderOptions
