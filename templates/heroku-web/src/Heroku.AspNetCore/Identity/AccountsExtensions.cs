@@ -42,7 +42,7 @@ public static class AccountsExtensions
                 options.SignIn.RequireConfirmedEmail = true;
                 options.User.RequireUniqueEmail = true;
                 // The user name is the email: any address of printable ASCII, o'brien@example.com too. Non-ASCII ones
-                // are refused, as ToUpperInvariant maps some of them onto others (ı onto I), and lookups compare those.
+                // are refused, as ToUpperInvariant maps some of them onto ASCII ones (ſ onto S), and lookups compare those.
                 options.User.AllowedUserNameCharacters = PrintableAscii;
                 options.Tokens.PasswordResetTokenProvider = PasswordResetTokenProvider<TUser>.ProviderName;
                 options.Lockout.AllowedForNewUsers = true;
