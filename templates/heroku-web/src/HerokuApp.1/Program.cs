@@ -40,6 +40,7 @@ builder.AddRecurringJob<GuestbookCleanup>("guestbook-cleanup", cleanup => cleanu
 // Accounts with ASP.NET Core Identity in the same database (Accounts/AppUser.cs, Pages/Account): sign-up confirmed by an
 // email that the worker sends, passkeys, lockout. `HerokuApp.1 admin EMAIL` makes an admin, who alone sees /jobs.
 builder.AddHerokuAccounts<AppUser, AppDbContext>();
+builder.AddRecurringJob<UnconfirmedAccountsCleanup>("unconfirmed-accounts-cleanup", cleanup => cleanup.DeleteExpiredAsync(CancellationToken.None), "15 * * * *");
 #endif
 
 builder.Services.AddRazorPages();

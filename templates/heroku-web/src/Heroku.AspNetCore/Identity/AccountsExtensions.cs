@@ -19,6 +19,9 @@ public static class AccountsExtensions
     /// <summary>How long a locked account stays locked.</summary>
     internal static readonly TimeSpan LockoutDuration = TimeSpan.FromMinutes(15);
 
+    /// <summary>The characters of a user name, and so of an email that signs up: printable ASCII, no space.</summary>
+    private static readonly string PrintableAscii = new([.. Enumerable.Range('!', '~' - '!' + 1).Select(code => (char)code)]);
+
     /// <summary>
     /// Registers ASP.NET Core Identity for <typeparamref name="TUser"/>, stored by <typeparamref name="TContext"/> (schema
     /// version 3, which keeps passkeys): sign-in only with a confirmed email, one account per email, lockout after
@@ -38,6 +41,10 @@ public static class AccountsExtensions
                 // Sign-in needs an address its owner has confirmed: the link in the email that registration sends.
                 options.SignIn.RequireConfirmedEmail = true;
                 options.User.RequireUniqueEmail = true;
+                // The user name is the email: any address of printable ASCII, o'brien@example.com too. Non-ASCII ones
+                // are refused, as ToUpperInvariant maps some of them onto ASCII ones (ſ onto S), and lookups compare those.
+                options.User.AllowedUserNameCharacters = PrintableAscii;
+                options.Tokens.PasswordResetTokenProvider = PasswordResetTokenProvider<TUser>.ProviderName;
                 options.Lockout.AllowedForNewUsers = true;
                 options.Lockout.MaxFailedAccessAttempts = MaxFailedSignIns;
                 options.Lockout.DefaultLockoutTimeSpan = LockoutDuration;
@@ -49,7 +56,8 @@ public static class AccountsExtensions
                 options.Password.RequireNonAlphanumeric = false;
             })
             .AddEntityFrameworkStores<TContext>()
-            .AddDefaultTokenProviders();
+            .AddDefaultTokenProviders()
+            .AddTokenProvider<PasswordResetTokenProvider<TUser>>(PasswordResetTokenProvider<TUser>.ProviderName);
 
         // Passkeys keep IdentityPasskeyOptions.ServerDomain unset: the relying party is the host the visitor's browser
         // shows (Heroku's router passes Host as it came), so a passkey made on a custom domain works there, and one made

@@ -6,7 +6,8 @@ namespace Heroku.AspNetCore;
 /// <summary>
 /// <c>App admin EMAIL</c>, as Django's <c>createsuperuser</c> makes the first one: gives the account with that email
 /// the <see cref="AccountsExtensions.AdminRole"/> role, which opens <c>/jobs</c> and every operator page. The account
-/// signs up first, as anyone does. On Heroku: <c>heroku run "cd src/App/bin/publish &amp;&amp; ./App admin EMAIL"</c>.
+/// signs up and confirms its email first, as anyone does. <c>admin --remove EMAIL</c> takes the role back. On Heroku:
+/// <c>heroku run "cd src/App/bin/publish &amp;&amp; ./App admin EMAIL"</c>.
 /// </summary>
 internal sealed class AdminCommand<TUser> : ICommand
     where TUser : class
@@ -15,9 +16,15 @@ internal sealed class AdminCommand<TUser> : ICommand
 
     public async Task<int> RunAsync(WebApplication app, IReadOnlyList<string> options)
     {
-        if (options is not [var email] || email.StartsWith('-'))
+        var (email, remove) = options switch
         {
-            await Console.Error.WriteLineAsync("admin: give the email of one account. Usage: admin EMAIL");
+            [var address] when !address.StartsWith('-') => (address, false),
+            ["--remove", var address] when !address.StartsWith('-') => (address, true),
+            _ => (null, false),
+        };
+        if (email is null)
+        {
+            await Console.Error.WriteLineAsync("admin: give the email of one account. Usage: admin EMAIL, or admin --remove EMAIL");
             return ExitCodes.Usage;
         }
 
@@ -29,6 +36,16 @@ internal sealed class AdminCommand<TUser> : ICommand
             if (await users.FindByEmailAsync(email) is not { } user)
             {
                 await Console.Error.WriteLineAsync($"admin failed: no account has the email {email}. Sign up with it first, then run this again.");
+                return 1;
+            }
+            if (remove)
+            {
+                return await RemoveAsync(users, user, email);
+            }
+            // Anyone can sign up with any address: until its owner follows the emailed link, the account may be someone else's.
+            if (!await users.IsEmailConfirmedAsync(user))
+            {
+                await Console.Error.WriteLineAsync($"admin failed: {email} is not confirmed yet. Follow the link emailed at sign-up, then run this again.");
                 return 1;
             }
             if (await users.IsInRoleAsync(user, AccountsExtensions.AdminRole))
@@ -63,6 +80,28 @@ internal sealed class AdminCommand<TUser> : ICommand
             await Console.Error.WriteLineAsync($"admin failed: {PostgresExtensions.Describe(exception)}");
             return 1;
         }
+    }
+
+    private static async Task<int> RemoveAsync(UserManager<TUser> users, TUser user, string email)
+    {
+        if (!await users.IsInRoleAsync(user, AccountsExtensions.AdminRole))
+        {
+            Console.WriteLine($"admin: {email} is not an admin.");
+            return 0;
+        }
+        if (await users.RemoveFromRoleAsync(user, AccountsExtensions.AdminRole) is { Succeeded: false } removed)
+        {
+            await Console.Error.WriteLineAsync($"admin failed: {Describe(removed)}");
+            return 1;
+        }
+        // A new security stamp signs out every session of theirs at its next request, whatever the cookie still says.
+        if (await users.UpdateSecurityStampAsync(user) is { Succeeded: false } renewed)
+        {
+            await Console.Error.WriteLineAsync($"admin failed: {Describe(renewed)}");
+            return 1;
+        }
+        Console.WriteLine($"admin: {email} is no longer an admin, and is signed out everywhere.");
+        return 0;
     }
 
     private static string Describe(IdentityResult result) => string.Join(" ", result.Errors.Select(error => error.Description));

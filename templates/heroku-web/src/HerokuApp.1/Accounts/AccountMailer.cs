@@ -25,30 +25,46 @@ public sealed class AccountMailer(UserManager<AppUser> users, IEmailSender email
         var link = $"{origin}/Account/ConfirmEmail?userId={Uri.EscapeDataString(user.Id)}&code={Encode(token)}";
         await SendAsync(address, "Confirm your email",
             $"Someone, we hope you, signed up with this address. To confirm it and sign in, open this link:\n\n{link}\n\n"
-            + "If it was not you, ignore this email: without the link, the account cannot be used.\n", cancellationToken);
+            + $"Not the password you chose? Choose a new one at {origin}/Account/ForgotPassword: that confirms the address too.\n\n"
+            + "If it was not you, ignore this email: without the link, the account cannot be used, and it is deleted after a day.\n", cancellationToken);
     }
 
     /// <summary>
     /// To an address that signs up again: registering answers the same whether the address has an account or not, and
-    /// only its owner learns which.
+    /// only its owner learns which. An account not confirmed yet gets a new confirmation link. Always to the address the
+    /// account has, never to the one typed.
     /// </summary>
-    public async Task SendAlreadyRegisteredAsync(string address, string origin, CancellationToken cancellationToken) =>
-        await SendAsync(address, "You already have an account",
+    public async Task SendAlreadyRegisteredAsync(string address, string origin, CancellationToken cancellationToken)
+    {
+        if (await users.FindByEmailAsync(address) is not { Email: { } stored } user)
+        {
+            return;
+        }
+        if (!user.EmailConfirmed)
+        {
+            await SendConfirmationAsync(user.Id, origin, cancellationToken);
+            return;
+        }
+        await SendAsync(stored, "You already have an account",
             $"Someone, we hope you, tried to sign up with this address, which already has an account. Sign in at "
             + $"{origin}/Account/Login, or choose a new password at {origin}/Account/ForgotPassword.\n", cancellationToken);
+    }
 
-    /// <summary>The link that sets a new password; nothing to an address without a confirmed account.</summary>
+    /// <summary>
+    /// The link that sets a new password, valid for two hours; nothing to an address without an account. It goes to the
+    /// address the account has, not the one typed: lookups ignore case, and a look-alike address may find the account.
+    /// </summary>
     public async Task SendPasswordResetAsync(string address, string origin, CancellationToken cancellationToken)
     {
-        if (await users.FindByEmailAsync(address) is not { } user || !await users.IsEmailConfirmedAsync(user))
+        if (await users.FindByEmailAsync(address) is not { Email: { } stored } user)
         {
-            logger.LogInformation("No password reset email: no confirmed account has the address that was given.");
+            logger.LogInformation("No password reset email: no account has the address that was given.");
             return;
         }
         var token = await users.GeneratePasswordResetTokenAsync(user);
-        var link = $"{origin}/Account/ResetPassword?email={Uri.EscapeDataString(address)}&code={Encode(token)}";
-        await SendAsync(address, "Choose a new password",
-            $"Someone, we hope you, asked for a new password for this address. To choose one, open this link:\n\n{link}\n\n"
+        var link = $"{origin}/Account/ResetPassword?userId={Uri.EscapeDataString(user.Id)}&code={Encode(token)}";
+        await SendAsync(stored, "Choose a new password",
+            $"Someone, we hope you, asked for a new password for this address. To choose one, open this link within two hours:\n\n{link}\n\n"
             + "If it was not you, ignore this email: your password stays as it is.\n", cancellationToken);
     }
 

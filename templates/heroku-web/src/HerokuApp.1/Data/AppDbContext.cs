@@ -25,13 +25,22 @@ public sealed class AppDbContext(DbContextOptions<AppDbContext> options) : DbCon
     protected override void OnModelCreating(ModelBuilder builder)
     {
         base.OnModelCreating(builder);
-        // Identity names its tables AspNetUsers and so on: snake_case names, like every other table here.
-        builder.Entity<AppUser>().ToTable("users");
+        // Identity names its tables AspNetUsers and so on, and some indexes EmailIndex: snake_case names, like every other here.
+        builder.Entity<AppUser>(user =>
+        {
+            user.ToTable("users");
+            user.HasIndex(entity => entity.NormalizedEmail).HasDatabaseName("ix_users_normalized_email");
+            user.HasIndex(entity => entity.NormalizedUserName).HasDatabaseName("ix_users_normalized_user_name");
+        });
         builder.Entity<IdentityUserClaim<string>>().ToTable("user_claims");
         builder.Entity<IdentityUserLogin<string>>().ToTable("user_logins");
         builder.Entity<IdentityUserToken<string>>().ToTable("user_tokens");
         builder.Entity<IdentityUserPasskey<string>>().ToTable("user_passkeys");
-        builder.Entity<IdentityRole>().ToTable("roles");
+        builder.Entity<IdentityRole>(role =>
+        {
+            role.ToTable("roles");
+            role.HasIndex(entity => entity.NormalizedName).HasDatabaseName("ix_roles_normalized_name");
+        });
         builder.Entity<IdentityRoleClaim<string>>().ToTable("role_claims");
         builder.Entity<IdentityUserRole<string>>().ToTable("user_roles");
     }

@@ -44,7 +44,8 @@ namespace HerokuApp._1.Data.Migrations
                     two_factor_enabled = table.Column<bool>(type: "boolean", nullable: false),
                     lockout_end = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: true),
                     lockout_enabled = table.Column<bool>(type: "boolean", nullable: false),
-                    access_failed_count = table.Column<int>(type: "integer", nullable: false)
+                    access_failed_count = table.Column<int>(type: "integer", nullable: false),
+                    created_at = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: false)
                 },
                 constraints: table =>
                 {
@@ -182,7 +183,7 @@ namespace HerokuApp._1.Data.Migrations
                 column: "role_id");
 
             migrationBuilder.CreateIndex(
-                name: "RoleNameIndex",
+                name: "ix_roles_normalized_name",
                 table: "roles",
                 column: "normalized_name",
                 unique: true);
@@ -208,12 +209,12 @@ namespace HerokuApp._1.Data.Migrations
                 column: "role_id");
 
             migrationBuilder.CreateIndex(
-                name: "EmailIndex",
+                name: "ix_users_normalized_email",
                 table: "users",
                 column: "normalized_email");
 
             migrationBuilder.CreateIndex(
-                name: "UserNameIndex",
+                name: "ix_users_normalized_user_name",
                 table: "users",
                 column: "normalized_user_name",
                 unique: true);

@@ -5,14 +5,20 @@ using Microsoft.AspNetCore.Identity;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Mvc.RazorPages;
 using Microsoft.AspNetCore.RateLimiting;
+using SignInResult = Microsoft.AspNetCore.Identity.SignInResult;
 
 namespace HerokuApp._1.Pages.Account;
 
 // FORM_POSTS_PER_MINUTE sign-in posts a minute from one client address, then 429; each account also locks after
 // repeated wrong passwords, whatever the address.
 [EnableRateLimiting(RateLimits.PublicForm)]
-public sealed class LoginModel(SignInManager<AppUser> signIn) : PageModel
+public sealed class LoginModel(SignInManager<AppUser> signIn, UserManager<AppUser> users, IPasswordHasher<AppUser> hasher) : PageModel
 {
+    private const string WrongEmailOrPassword = "The email or the password is wrong, or this account is locked for 15 minutes after 5 wrong passwords in a row.";
+
+    // A hash for an email no account has, checked as a real one would be: an unknown address takes as long as a known one.
+    private static string? _unknownAccountHash;
+
     [BindProperty]
     public LoginInput Input { get; set; } = new();
 
@@ -40,7 +46,17 @@ public sealed class LoginModel(SignInManager<AppUser> signIn) : PageModel
     {
         // The password form's fields are not part of this post.
         ModelState.Clear();
-        var result = string.IsNullOrEmpty(credential) ? null : await signIn.PasskeySignInAsync(credential);
+        SignInResult? result;
+        try
+        {
+            result = string.IsNullOrEmpty(credential) ? null : await signIn.PasskeySignInAsync(credential);
+        }
+        catch (InvalidOperationException)
+        {
+            // Identity keeps the ceremony's state for 5 minutes, in a cookie a two-factor sign-in shares.
+            PasskeyError = "That took too long, or another sign-in started meanwhile: try again.";
+            return Page();
+        }
         if (result is { Succeeded: true })
         {
             return LocalRedirect(Url.IsLocalUrl(ReturnUrl) ? ReturnUrl : "~/");
@@ -58,8 +74,16 @@ public sealed class LoginModel(SignInManager<AppUser> signIn) : PageModel
             return Page();
         }
 
-        // The user name is the email (Register.cshtml.cs). Each wrong password counts towards the lockout.
-        var result = await signIn.PasswordSignInAsync(Input.Email.Trim(), Input.Password, Input.RememberMe, lockoutOnFailure: true);
+        // The user name is the email (Register.cshtml.cs).
+        if (await users.FindByNameAsync(Input.Email.Trim()) is not { } user)
+        {
+            _unknownAccountHash ??= hasher.HashPassword(new AppUser(), Guid.NewGuid().ToString());
+            hasher.VerifyHashedPassword(new AppUser(), _unknownAccountHash, Input.Password);
+            ModelState.AddModelError("", WrongEmailOrPassword);
+            return Page();
+        }
+        // Each wrong password counts towards the lockout.
+        var result = await signIn.PasswordSignInAsync(user, Input.Password, Input.RememberMe, lockoutOnFailure: true);
         if (result.Succeeded)
         {
             return LocalRedirect(Url.IsLocalUrl(ReturnUrl) ? ReturnUrl : "~/");
@@ -68,13 +92,24 @@ public sealed class LoginModel(SignInManager<AppUser> signIn) : PageModel
         {
             return RedirectToPage("./LoginWith2fa", new { ReturnUrl, Input.RememberMe });
         }
-        ModelState.AddModelError("", result switch
+        if (result.IsNotAllowed)
         {
-            { IsLockedOut: true } => "Too many wrong passwords: this account is locked for 15 minutes. You can choose a new password meanwhile.",
-            // Said only to whoever gave the right password.
-            { IsNotAllowed: true } => "Confirm your email first: follow the link we emailed you when you signed up.",
-            _ => "The email or the password is wrong.",
-        });
+            // Identity refuses an unconfirmed account before it checks the password, and counts nothing: check it here,
+            // count it if wrong, and say why only to whoever gave the right one.
+            if (await users.CheckPasswordAsync(user, Input.Password))
+            {
+                ModelState.AddModelError("", "Confirm your email first: follow the link we emailed you when you signed up.");
+                return Page();
+            }
+            await users.AccessFailedAsync(user);
+        }
+        else if (result.IsLockedOut)
+        {
+            // A locked account answers as a wrong password does, whatever the password: saying "locked" to the right
+            // one would let guesses go on through the lockout. The check runs for the time it takes, not its answer.
+            await users.CheckPasswordAsync(user, Input.Password);
+        }
+        ModelState.AddModelError("", WrongEmailOrPassword);
         return Page();
     }
 

@@ -10,10 +10,11 @@ namespace HerokuApp._1.Pages.Account;
 
 /// <summary>
 /// The second step of a password sign-in when two-factor sign-in is on: the password was right (a cookie of Identity's
-/// says whose), and the authenticator's code or a recovery code completes it. Wrong codes count towards the lockout.
+/// says whose), and the authenticator's code or a recovery code completes it. Wrong codes of either kind count towards
+/// the lockout, and a locked account is refused both.
 /// </summary>
 [EnableRateLimiting(RateLimits.PublicForm)]
-public sealed class LoginWith2faModel(SignInManager<AppUser> signIn) : PageModel
+public sealed class LoginWith2faModel(SignInManager<AppUser> signIn, UserManager<AppUser> users) : PageModel
 {
     [BindProperty(SupportsGet = true)]
     public string? ReturnUrl { get; set; }
@@ -30,9 +31,25 @@ public sealed class LoginWith2faModel(SignInManager<AppUser> signIn) : PageModel
         return Finish(await signIn.TwoFactorAuthenticatorSignInAsync(token, RememberMe, rememberDevice), "That code is wrong, or too old: try the one the app shows now.");
     }
 
-    public async Task<IActionResult> OnPostRecoveryAsync(string? recoveryCode) =>
-        Finish(await signIn.TwoFactorRecoveryCodeSignInAsync((recoveryCode ?? "").Replace(" ", "", StringComparison.Ordinal)),
-            "That recovery code is wrong, or used already.");
+    public async Task<IActionResult> OnPostRecoveryAsync(string? recoveryCode)
+    {
+        if (await signIn.GetTwoFactorAuthenticationUserAsync() is not { } user)
+        {
+            return RedirectToPage("./Login");
+        }
+        // Identity's recovery-code sign-in neither checks the lockout nor counts a wrong code: both happen here.
+        if (await users.IsLockedOutAsync(user))
+        {
+            return Finish(SignInResult.LockedOut, "");
+        }
+        var result = await signIn.TwoFactorRecoveryCodeSignInAsync((recoveryCode ?? "").Replace(" ", "", StringComparison.Ordinal));
+        if (!result.Succeeded)
+        {
+            await users.AccessFailedAsync(user);
+            result = await users.IsLockedOutAsync(user) ? SignInResult.LockedOut : result;
+        }
+        return Finish(result, "That recovery code is wrong, or used already.");
+    }
 
     private IActionResult Finish(SignInResult result, string wrong)
     {

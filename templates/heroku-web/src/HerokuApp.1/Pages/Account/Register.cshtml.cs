@@ -31,6 +31,12 @@ public sealed class RegisterModel(UserManager<AppUser> users, IBackgroundJobClie
         }
 
         var email = Input.Email.Trim();
+        // Decided before any lookup, so the answer is the same whether an account has a look-alike address or not.
+        if (email.Any(character => !users.Options.User.AllowedUserNameCharacters.Contains(character)))
+        {
+            ModelState.AddModelError("Input.Email", "Use an address of plain ASCII letters, digits and punctuation: no accents, no spaces.");
+            return Page();
+        }
         var user = new AppUser { UserName = email, Email = email };
         // The password is hashed before the address is looked up, so a taken address answers as fast as a new one.
         var created = await users.CreateAsync(user, Input.Password);
@@ -42,7 +48,7 @@ public sealed class RegisterModel(UserManager<AppUser> users, IBackgroundJobClie
         else if (created.Errors.Any(error => error.Code is nameof(IdentityErrorDescriber.DuplicateEmail) or nameof(IdentityErrorDescriber.DuplicateUserName)))
         {
             // The same answer as for a new address, so the page tells no one which addresses have accounts: only
-            // the address's owner learns it, by email.
+            // the address's owner learns it, by email (a new confirmation link, if the account has none confirmed).
             jobs.Enqueue<AccountMailer>(mailer => mailer.SendAlreadyRegisteredAsync(email, origin, CancellationToken.None));
         }
         else
