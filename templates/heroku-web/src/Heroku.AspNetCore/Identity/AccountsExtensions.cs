@@ -128,10 +128,13 @@ public static class AccountsExtensions
     {
         var services = context.HttpContext.RequestServices;
         var claims = services.GetRequiredService<IOptions<IdentityOptions>>().Value.ClaimsIdentity;
-        var principal = context.Principal;
-        var id = principal?.FindFirstValue(claims.UserIdClaimType);
+        if (context.Principal is not { } principal || principal.FindFirstValue(claims.UserIdClaimType) is not { } id)
+        {
+            context.RejectPrincipal();
+            return;
+        }
         var database = services.GetRequiredService<TContext>();
-        var stored = id is null ? null : await database.Users.AsNoTracking()
+        var stored = await database.Users.AsNoTracking()
             .Where(user => user.Id == id)
             .Select(user => new
             {
@@ -141,7 +144,7 @@ public static class AccountsExtensions
                     .ToList(),
             })
             .SingleOrDefaultAsync(context.HttpContext.RequestAborted);
-        if (stored is null || stored.SecurityStamp is null || stored.SecurityStamp != principal!.FindFirstValue(claims.SecurityStampClaimType))
+        if (stored is null || stored.SecurityStamp is null || stored.SecurityStamp != principal.FindFirstValue(claims.SecurityStampClaimType))
         {
             context.RejectPrincipal();
             await context.HttpContext.SignOutAsync(context.Scheme.Name);
@@ -153,7 +156,7 @@ public static class AccountsExtensions
             return;
         }
         var signIn = services.GetRequiredService<SignInManager<TUser>>();
-        if (await signIn.UserManager.FindByIdAsync(id!) is not { } current)
+        if (await signIn.UserManager.FindByIdAsync(id) is not { } current)
         {
             context.RejectPrincipal();
             await context.HttpContext.SignOutAsync(context.Scheme.Name);
