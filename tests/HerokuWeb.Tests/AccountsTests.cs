@@ -126,7 +126,7 @@ public sealed partial class AccountsTests(TemplatePackage package, PreparedApps 
         using var client = site.Web.CreateClient(new CookieContainer());
         Assert.Equal(HttpStatusCode.Redirect, (await SignInAsync(client, "ada@example.com", Password)).StatusCode);
 
-        Assert.Equal(HttpStatusCode.Redirect, (await PostAsync(client, "/Account/Manage?handler=Email", ("NewEmail", "ada@lovelace.example"))).StatusCode);
+        Assert.Equal(HttpStatusCode.Redirect, (await PostAsync(client, "/Account/Manage?handler=Email", ("NewEmail", "ada@lovelace.example"), ("currentPassword", Password))).StatusCode);
         var link = Link(await site.WaitForEmailAsync("ada@lovelace.example", "Confirm your new email"), "/Account/ConfirmEmailChange");
         Assert.Contains("Your new email is confirmed", await client.GetStringAsync(link), StringComparison.Ordinal);
 
@@ -144,7 +144,7 @@ public sealed partial class AccountsTests(TemplatePackage package, PreparedApps 
         using var client = site.Web.CreateClient(new CookieContainer());
         Assert.Equal(HttpStatusCode.Redirect, (await SignInAsync(client, "ada@example.com", Password)).StatusCode);
 
-        var download = await PostAsync(client, "/Account/Manage?handler=Download");
+        var download = await PostAsync(client, "/Account/Manage?handler=Download", ("currentPassword", Password));
         var refused = await PostAsync(client, "/Account/Manage?handler=Delete", ("deletePassword", "not my password"));
         var deleted = await PostAsync(client, "/Account/Manage?handler=Delete", ("deletePassword", Password));
 
@@ -164,6 +164,7 @@ public sealed partial class AccountsTests(TemplatePackage package, PreparedApps 
         await site.SignUpAsync("ada@example.com");
         using var client = site.Web.CreateClient(new CookieContainer());
         Assert.Equal(HttpStatusCode.Redirect, (await SignInAsync(client, "ada@example.com", Password)).StatusCode);
+        await PostAsync(client, "/Account/Manage/TwoFactor?handler=Key");
         var key = Regex.Match(await client.GetStringAsync("/Account/Manage/TwoFactor"), """id="authenticator-key">(?<key>[a-z0-9 ]+)</code>""").Groups["key"].Value;
 
         var enabled = await (await PostAsync(client, "/Account/Manage/TwoFactor?handler=Enable", ("code", Totp(key)))).Content.ReadAsStringAsync();
