@@ -24,15 +24,17 @@ public static class RateLimits
     /// </summary>
     internal const int DevelopmentPostsPerMinute = 1_000;
 
+#if (IndividualAuth)
     /// <summary>
     /// The policy for pages whose forms only a signed-in user posts (an account's own settings):
     /// <c>[EnableRateLimiting(RateLimits.SignedInForm)]</c>. Counted per account, not per address; added by
-    /// <see cref="AccountsExtensions.AddHerokuAccounts{TUser, TContext}"/>.
+    /// <c>AddHerokuAccounts</c>, in an app with accounts.
     /// </summary>
     public const string SignedInForm = "signed-in-form";
 
     /// <summary>Posts one account may make in a minute to <see cref="SignedInForm"/> pages (1,000 in Development).</summary>
     internal const int SignedInPostsPerMinute = 30;
+#endif
 
     /// <summary>
     /// The budget a client address draws on: an IPv4 address, or an IPv6 address's /64, which one subscriber holds

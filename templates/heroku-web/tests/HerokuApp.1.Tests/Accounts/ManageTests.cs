@@ -1,5 +1,9 @@
+using System.Buffers.Binary;
+using System.Globalization;
 using System.Net;
+using System.Security.Cryptography;
 using System.Text.Json;
+using System.Text.RegularExpressions;
 using Hangfire;
 using Hangfire.States;
 using Heroku.AspNetCore;
@@ -221,6 +225,20 @@ public sealed class ManageTests(DatabaseFixture database) : IClassFixture<Databa
     }
 
     [Fact]
+    public async Task Turning_two_factor_sign_in_on_makes_the_key_by_a_post_and_tells_the_accounts_address()
+    {
+        var user = await AddUserAsync();
+        using var client = await SignedInAsync(user);
+
+        await PostAsync(client, "/Account/Manage/TwoFactor", "/Account/Manage/TwoFactor?handler=Key", new());
+        var key = Regex.Match(await client.GetStringAsync("/Account/Manage/TwoFactor", Cancellation), """id="authenticator-key">(?<key>[a-z0-9 ]+)</code>""").Groups["key"].Value;
+        var on = await PostAsync(client, "/Account/Manage/TwoFactor", "/Account/Manage/TwoFactor?handler=Enable", new() { ["code"] = Totp(key) });
+
+        Assert.Contains("Two-factor sign-in is on.", await on.Content.ReadAsStringAsync(Cancellation), StringComparison.Ordinal);
+        Assert.Equal(["Two-factor sign-in was turned on"], NoticesTo(user));
+    }
+
+    [Fact]
     public async Task The_notice_goes_to_the_address_the_account_has_when_it_is_sent()
     {
         var user = await AddUserAsync();
@@ -318,6 +336,19 @@ public sealed class ManageTests(DatabaseFixture database) : IClassFixture<Databa
         Assert.Equal(HttpStatusCode.Redirect, deleted.StatusCode);
         using var connection = database.App.Services.GetRequiredService<JobStorage>().GetConnection();
         Assert.Equal(DeletedState.StateName, connection.GetJobData(failed)?.State);
+    }
+
+    // The code an authenticator app shows now for the base32 key (RFC 6238: HMAC-SHA1, 30-second steps, six digits).
+    private static string Totp(string base32Key)
+    {
+        var bits = string.Concat(base32Key.Replace(" ", "", StringComparison.Ordinal).ToUpperInvariant()
+            .Select(character => Convert.ToString("ABCDEFGHIJKLMNOPQRSTUVWXYZ234567".IndexOf(character, StringComparison.Ordinal), 2).PadLeft(5, '0')));
+        var key = Enumerable.Range(0, bits.Length / 8).Select(index => Convert.ToByte(bits.Substring(index * 8, 8), 2)).ToArray();
+        var counter = new byte[8];
+        BinaryPrimitives.WriteInt64BigEndian(counter, DateTimeOffset.UtcNow.ToUnixTimeSeconds() / 30);
+        var hash = HMACSHA1.HashData(key, counter);
+        var code = (BinaryPrimitives.ReadInt32BigEndian(hash.AsSpan(hash[^1] & 0x0F)) & 0x7FFFFFFF) % 1_000_000;
+        return code.ToString("D6", CultureInfo.InvariantCulture);
     }
 
     private sealed class CapturingEmailSender(List<MimeMessage> sent) : IEmailSender
