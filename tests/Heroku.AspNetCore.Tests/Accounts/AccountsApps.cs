@@ -7,6 +7,7 @@ using Microsoft.AspNetCore.Identity.EntityFrameworkCore;
 using Microsoft.AspNetCore.Routing;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
 
 namespace Heroku.AspNetCore.Tests.Accounts;
 
@@ -22,10 +23,18 @@ internal static class AccountsApps
 {
     public const string Password = "correct horse battery";
 
+    /// <summary>The log category of EF Core's "Executed DbCommand", one entry per query.</summary>
+    public const string DbCommandCategory = "Microsoft.EntityFrameworkCore.Database.Command";
+
     public static WebApplication Create(string databaseUrl, string environment = TestApps.Environment, EmailSettings? email = null, JobsSettings? jobs = null,
-        HerokuSettings? heroku = null)
+        HerokuSettings? heroku = null, ListLoggerProvider? logs = null)
     {
         var builder = TestApps.CreateBuilder(environment);
+        if (logs is not null)
+        {
+            builder.Logging.AddProvider(logs);
+            builder.Logging.AddFilter<ListLoggerProvider>(DbCommandCategory, LogLevel.Information);
+        }
         builder.AddHeroku(heroku ?? TestSettings.Heroku());
         builder.AddHerokuPostgres<TestAccountsDbContext>(TestSettings.Database(databaseUrl));
         builder.AddHerokuEmail(email ?? TestSettings.Email("smtp://127.0.0.1:1"));
@@ -36,9 +45,9 @@ internal static class AccountsApps
 
     /// <summary>An app whose database has Identity's tables (made from the model: the test context has no migrations) and the job queue's.</summary>
     public static async Task<WebApplication> MigratedAsync(string databaseUrl, string environment = TestApps.Environment, EmailSettings? email = null, JobsSettings? jobs = null,
-        HerokuSettings? heroku = null)
+        HerokuSettings? heroku = null, ListLoggerProvider? logs = null)
     {
-        var app = Create(databaseUrl, environment, email, jobs, heroku);
+        var app = Create(databaseUrl, environment, email, jobs, heroku, logs);
         await using (var scope = app.Services.CreateAsyncScope())
         {
             await scope.ServiceProvider.GetRequiredService<TestAccountsDbContext>().Database.EnsureCreatedAsync();

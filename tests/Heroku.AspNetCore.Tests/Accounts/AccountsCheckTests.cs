@@ -55,4 +55,28 @@ public sealed class AccountsCheckTests(PostgresServer postgres)
         Assert.Contains($"WARNING ACCOUNTS have no admin, so no one sees /jobs: once you have signed up, run `{TestApps.ApplicationName} admin YOUR-EMAIL`.", before, StringComparison.Ordinal);
         Assert.DoesNotContain("ACCOUNTS have no admin", after, StringComparison.Ordinal);
     }
+
+    [Theory]
+    [InlineData(TestApps.Environment)]
+    [InlineData("Development")]
+    public async Task ALLOWED_HOSTS_star_is_an_error_as_links_and_passkeys_are_made_for_the_requests_host(string environment)
+    {
+        await using var app = await AccountsApps.MigratedAsync(await postgres.CreateDatabaseAsync("accounts_check_any_host"), environment,
+            heroku: TestSettings.Heroku(allowedHosts: "*"));
+
+        var output = await CheckAsync(app);
+
+        Assert.Contains("ERROR   ACCOUNTS take any host: ALLOWED_HOSTS is *", output, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task A_list_of_hosts_is_no_error()
+    {
+        await using var app = await AccountsApps.MigratedAsync(await postgres.CreateDatabaseAsync("accounts_check_hosts"), "Development",
+            heroku: TestSettings.Heroku(allowedHosts: "www.example.com,*.herokuapp.com"));
+
+        var output = await CheckAsync(app);
+
+        Assert.DoesNotContain("ALLOWED_HOSTS is *", output, StringComparison.Ordinal);
+    }
 }

@@ -5,9 +5,10 @@ namespace Heroku.AspNetCore;
 
 /// <summary>
 /// Accounts' part of <c>check</c>: outside Development, a way to send the confirmation email without which no one can
-/// sign in; and an admin, without whom no one sees <c>/jobs</c>.
+/// sign in; a list of allowed hosts, as links in emails and passkeys are made for the request's host; and an admin,
+/// without whom no one sees <c>/jobs</c>.
 /// </summary>
-internal sealed class AccountsCheck<TUser>(EmailSettings email) : IDeployCheck
+internal sealed class AccountsCheck<TUser>(EmailSettings email, HerokuSettings heroku) : IDeployCheck
     where TUser : class
 {
     public async Task<IEnumerable<Finding>> CheckAsync(WebApplication app, IReadOnlyList<string> options)
@@ -23,6 +24,12 @@ internal sealed class AccountsCheck<TUser>(EmailSettings email) : IDeployCheck
         {
             findings.Add(Finding.Error("ACCOUNTS",
                 "cannot be confirmed: EMAIL_URL is consolemail://, so confirmation and password reset links go to the log, not to the people who signed up."));
+        }
+
+        if (heroku.AllowedHosts.Contains("*"))
+        {
+            findings.Add(Finding.Error("ACCOUNTS",
+                "take any host: ALLOWED_HOSTS is *, and the links in account emails and passkeys are made for the host a request names, so a forged Host header can send a password reset link to another site. List the app's hosts in ALLOWED_HOSTS."));
         }
 
         try

@@ -1,6 +1,12 @@
+using System.Security.Claims;
+using System.Threading.RateLimiting;
+using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Authentication.Cookies;
 using Microsoft.AspNetCore.Identity;
 using Microsoft.AspNetCore.Identity.EntityFrameworkCore;
+using Microsoft.AspNetCore.RateLimiting;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Options;
 
 namespace Heroku.AspNetCore;
 
@@ -25,11 +31,11 @@ public static class AccountsExtensions
     /// <summary>
     /// Registers ASP.NET Core Identity for <typeparamref name="TUser"/>, stored by <typeparamref name="TContext"/> (schema
     /// version 3, which keeps passkeys): sign-in only with a confirmed email, one account per email, lockout after
-    /// repeated failures, the security stamp checked on every request (a password change signs out every other
-    /// session at once), the cookie rules of a site behind Heroku's router, passkeys for the host the visitor used,
-    /// the <see cref="AdminRole"/> role and <see cref="AdminPolicy"/> policy, which guards <c>/jobs</c>, the
-    /// <c>admin EMAIL</c> command, and what <c>check</c> says about accounts. Call it after
-    /// <see cref="JobsExtensions.AddHerokuJobs"/>.
+    /// repeated failures, the security stamp and roles checked on every request in one query (a password change signs
+    /// out every other session at once), the cookie rules of a site behind Heroku's router, passkeys for the host the
+    /// visitor used, the <see cref="AdminRole"/> role and <see cref="AdminPolicy"/> policy, which guards <c>/jobs</c>,
+    /// the <see cref="RateLimits.SignedInForm"/> rate limit, the <c>admin EMAIL</c> command, and what <c>check</c>
+    /// says about accounts. Call it after <see cref="JobsExtensions.AddHerokuJobs"/>.
     /// </summary>
     public static WebApplicationBuilder AddHerokuAccounts<TUser, TContext>(this WebApplicationBuilder builder)
         where TUser : IdentityUser
@@ -61,11 +67,21 @@ public static class AccountsExtensions
 
         // Passkeys keep IdentityPasskeyOptions.ServerDomain unset: the relying party is the host the visitor's browser
         // shows (Heroku's router passes Host as it came), so a passkey made on a custom domain works there, and one made
-        // on herokuapp.com there, with no host name in the code.
+        // on herokuapp.com there, with no host name in the code. The device must verify its user (PIN, fingerprint,
+        // face), for a new passkey and for a sign-in: that is what lets a passkey stand for two factors and skip TOTP.
+        // Identity's default today, pinned so that a new default cannot weaken it.
+        builder.Services.Configure<IdentityPasskeyOptions>(options => options.UserVerificationRequirement = "required");
 
-        // Every request of a signed-in user checks the security stamp, as Django checks its session hash: changing
-        // the password (or an admin's reset) signs out every other session at its next request, not 30 minutes later.
-        builder.Services.Configure<SecurityStampValidatorOptions>(options => options.ValidationInterval = TimeSpan.Zero);
+        // Manage pages' posts (each may check the password): per account, as the address-keyed public-form limit
+        // cannot see who is signed in. The limiter runs before sign-in, so the account is read from the cookie alone.
+        var signedInPermits = builder.Environment.IsDevelopment() ? RateLimits.DevelopmentPostsPerMinute : RateLimits.SignedInPostsPerMinute;
+        builder.Services.AddOptions<RateLimiterOptions>().Configure<IOptionsMonitor<CookieAuthenticationOptions>>((limits, cookies) =>
+            limits.AddPolicy(RateLimits.SignedInForm, context => HttpMethods.IsPost(context.Request.Method)
+                ? RateLimitPartition.GetFixedWindowLimiter(SignedInPartition(context, cookies.Get(IdentityConstants.ApplicationScheme)),
+                    _ => RateLimits.PerMinute(signedInPermits))
+                : RateLimitPartition.GetNoLimiter("")));
+        // The per-address cooldown of the mails a signed-in user sends to an address they type (a new email).
+        builder.Services.AddMemoryCache();
 
         builder.Services.ConfigureApplicationCookie(options =>
         {
@@ -75,6 +91,10 @@ public static class AccountsExtensions
             options.Cookie.SameSite = SameSiteMode.Lax;
             options.LoginPath = "/Account/Login";
             options.LogoutPath = "/Account/Logout";
+            // Every request of a signed-in user checks the security stamp, as Django checks its session hash: changing
+            // the password (or an admin's reset) signs out every other session at its next request, not 30 minutes
+            // later. One query, and no new cookie unless the roles changed.
+            options.Events.OnValidatePrincipal = ValidateStampAndRolesAsync<TUser, TContext>;
             // A signed-in user without the right role gets 403 and the app's error page, not a page of its own.
             options.Events.OnRedirectToAccessDenied = context =>
             {
@@ -102,5 +122,71 @@ public static class AccountsExtensions
         builder.Services.AddCommand<AdminCommand<TUser>>();
         builder.Services.AddSingleton<IDeployCheck, AccountsCheck<TUser>>();
         return builder;
+    }
+
+    /// <summary>
+    /// Replaces Identity's SecurityStampValidator, which at every request rebuilds the principal (user, roles, claims:
+    /// three to five queries) and re-issues the cookie. This reads the stored stamp and role names in one query,
+    /// signs the session out when the stamp differs, and rebuilds the principal only when the roles do (<c>admin EMAIL</c>
+    /// counts from the next page).
+    /// </summary>
+    private static async Task ValidateStampAndRolesAsync<TUser, TContext>(CookieValidatePrincipalContext context)
+        where TUser : IdentityUser
+        where TContext : IdentityDbContext<TUser>
+    {
+        var services = context.HttpContext.RequestServices;
+        var claims = services.GetRequiredService<IOptions<IdentityOptions>>().Value.ClaimsIdentity;
+        if (context.Principal is not { } principal || principal.FindFirstValue(claims.UserIdClaimType) is not { } id)
+        {
+            context.RejectPrincipal();
+            return;
+        }
+        var database = services.GetRequiredService<TContext>();
+        var stored = await database.Users.AsNoTracking()
+            .Where(user => user.Id == id)
+            .Select(user => new
+            {
+                user.SecurityStamp,
+                Roles = database.UserRoles.Where(link => link.UserId == user.Id)
+                    .Join(database.Roles, link => link.RoleId, role => role.Id, (_, role) => role.Name)
+                    .ToList(),
+            })
+            .SingleOrDefaultAsync(context.HttpContext.RequestAborted);
+        if (stored is null || stored.SecurityStamp is null || stored.SecurityStamp != principal.FindFirstValue(claims.SecurityStampClaimType))
+        {
+            context.RejectPrincipal();
+            await context.HttpContext.SignOutAsync(context.Scheme.Name);
+            return;
+        }
+        var roles = principal.FindAll(claims.RoleClaimType).Select(claim => claim.Value).Order(StringComparer.Ordinal);
+        if (roles.SequenceEqual(stored.Roles.OfType<string>().Order(StringComparer.Ordinal)))
+        {
+            return;
+        }
+        var signIn = services.GetRequiredService<SignInManager<TUser>>();
+        if (await signIn.UserManager.FindByIdAsync(id) is not { } current)
+        {
+            context.RejectPrincipal();
+            await context.HttpContext.SignOutAsync(context.Scheme.Name);
+            return;
+        }
+        var renewed = await signIn.CreateUserPrincipalAsync(current);
+        // How the session signed in (password, passkey, two factors) stays as it was.
+        if (renewed.Identity is ClaimsIdentity identity)
+        {
+            identity.AddClaims(principal.Claims.Where(claim => claim.Type is "amr" or ClaimTypes.AuthenticationMethod));
+        }
+        context.ReplacePrincipal(renewed);
+        context.ShouldRenew = true;
+    }
+
+    /// <summary>The account the sign-in cookie names, or, without one, the client address's partition.</summary>
+    private static string SignedInPartition(HttpContext context, CookieAuthenticationOptions cookie)
+    {
+        var value = cookie.CookieManager.GetRequestCookie(context, cookie.Cookie.Name!);
+        var ticket = value is null ? null : cookie.TicketDataFormat.Unprotect(value);
+        return ticket?.Principal.FindFirstValue(ClaimTypes.NameIdentifier) is { } userId
+            ? $"user:{userId}"
+            : RateLimits.Partition(context.Connection.RemoteIpAddress);
     }
 }

@@ -91,4 +91,21 @@ public sealed class AccountMailer(UserManager<AppUser> users, IEmailSender email
 
     // Identity's tokens hold '+', '/' and '=': base64url keeps them whole in a link.
     private static string Encode(string token) => WebEncoders.Base64UrlEncode(Encoding.UTF8.GetBytes(token));
+
+    /// <summary>
+    /// Tells the account's stored address that its password, email, passkeys or two-factor sign-in changed
+    /// (<paramref name="change"/>, a sentence such as "Your password was changed"): if someone else did it with a
+    /// stolen session, the owner learns it while the address is still theirs.
+    /// </summary>
+    public async Task SendSecurityNoticeAsync(string userId, string change, string origin, CancellationToken cancellationToken)
+    {
+        if (await users.FindByIdAsync(userId) is not { Email: { } address })
+        {
+            return;
+        }
+        await SendAsync(address, "Your account changed",
+            $"{change}, on your account at {origin}.\n\nIf it was you, there is nothing to do. If it was not, choose a new "
+            + $"password at {origin}/Account/ForgotPassword, which signs everyone else out, then check your email, passkeys "
+            + $"and two-factor sign-in at {origin}/Account/Manage.\n", cancellationToken);
+    }
 }

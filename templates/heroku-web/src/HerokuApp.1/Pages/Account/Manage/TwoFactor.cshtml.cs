@@ -1,15 +1,19 @@
 using System.Globalization;
+using Hangfire;
+using Heroku.AspNetCore;
 using HerokuApp._1.Accounts;
 using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.Identity;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Mvc.RazorPages;
+using Microsoft.AspNetCore.RateLimiting;
 
 namespace HerokuApp._1.Pages.Account.Manage;
 
 /// <summary>Two-factor sign-in with an authenticator app (TOTP), and its recovery codes.</summary>
 [Authorize]
-public sealed class TwoFactorModel(UserManager<AppUser> users, SignInManager<AppUser> signIn, AppSettings settings) : PageModel
+[EnableRateLimiting(RateLimits.SignedInForm)]
+public sealed class TwoFactorModel(UserManager<AppUser> users, SignInManager<AppUser> signIn, AppSettings settings, IBackgroundJobClient jobs) : PageModel
 {
     private const int RecoveryCodeCount = 10;
 
@@ -29,6 +33,25 @@ public sealed class TwoFactorModel(UserManager<AppUser> users, SignInManager<App
 
     public async Task<IActionResult> OnGetAsync() => await users.GetUserAsync(User) is { } user ? await ShowAsync(user) : Challenge();
 
+    /// <summary>
+    /// Makes the key the authenticator app is given. A post, not part of the page's GET: a new key renews the security
+    /// stamp, which signs out every other session, and a link from another site must not do that.
+    /// </summary>
+    public async Task<IActionResult> OnPostKeyAsync()
+    {
+        if (await users.GetUserAsync(User) is not { } user)
+        {
+            return Challenge();
+        }
+        if (!await users.GetTwoFactorEnabledAsync(user))
+        {
+            await users.ResetAuthenticatorKeyAsync(user);
+            // This session is signed in again, with the new stamp.
+            await signIn.RefreshSignInAsync(user);
+        }
+        return RedirectToPage();
+    }
+
     public async Task<IActionResult> OnPostEnableAsync(string? code)
     {
         if (await users.GetUserAsync(User) is not { } user)
@@ -45,11 +68,12 @@ public sealed class TwoFactorModel(UserManager<AppUser> users, SignInManager<App
         RecoveryCodes = [.. await users.GenerateNewTwoFactorRecoveryCodesAsync(user, RecoveryCodeCount) ?? []];
         // Turning it on renews the security stamp: this session stays signed in, others are signed out.
         await signIn.RefreshSignInAsync(user);
+        SensitiveChange.Notify(jobs, Request, user, "Two-factor sign-in was turned on");
         Notice = "Two-factor sign-in is on.";
         return await ShowAsync(user);
     }
 
-    public async Task<IActionResult> OnPostRecoveryCodesAsync()
+    public async Task<IActionResult> OnPostRecoveryCodesAsync(string? currentPassword)
     {
         if (await users.GetUserAsync(User) is not { } user)
         {
@@ -59,20 +83,31 @@ public sealed class TwoFactorModel(UserManager<AppUser> users, SignInManager<App
         {
             return RedirectToPage();
         }
+        if (await SensitiveChange.CheckPasswordAsync(users, user, currentPassword) is { } wrong)
+        {
+            ModelState.AddModelError("", wrong);
+            return await ShowAsync(user);
+        }
         RecoveryCodes = [.. await users.GenerateNewTwoFactorRecoveryCodesAsync(user, RecoveryCodeCount) ?? []];
         Notice = "New recovery codes: the old ones no longer work.";
         return await ShowAsync(user);
     }
 
-    public async Task<IActionResult> OnPostDisableAsync()
+    public async Task<IActionResult> OnPostDisableAsync(string? currentPassword)
     {
         if (await users.GetUserAsync(User) is not { } user)
         {
             return Challenge();
         }
+        if (await SensitiveChange.CheckPasswordAsync(users, user, currentPassword) is { } wrong)
+        {
+            ModelState.AddModelError("", wrong);
+            return await ShowAsync(user);
+        }
         await users.SetTwoFactorEnabledAsync(user, false);
         await users.ResetAuthenticatorKeyAsync(user);
         await signIn.RefreshSignInAsync(user);
+        SensitiveChange.Notify(jobs, Request, user, "Two-factor sign-in was turned off");
         Notice = "Two-factor sign-in is off.";
         return RedirectToPage();
     }
@@ -81,16 +116,9 @@ public sealed class TwoFactorModel(UserManager<AppUser> users, SignInManager<App
     {
         Enabled = await users.GetTwoFactorEnabledAsync(user);
         RecoveryCodesLeft = await users.CountRecoveryCodesAsync(user);
-        if (!Enabled)
+        // Until a post makes the key (OnPostKeyAsync), the page offers to make one.
+        if (!Enabled && await users.GetAuthenticatorKeyAsync(user) is { Length: > 0 } key)
         {
-            var key = await users.GetAuthenticatorKeyAsync(user);
-            if (string.IsNullOrEmpty(key))
-            {
-                // A new key renews the security stamp: this session is signed in again, or its next request is signed out.
-                await users.ResetAuthenticatorKeyAsync(user);
-                await signIn.RefreshSignInAsync(user);
-                key = await users.GetAuthenticatorKeyAsync(user) ?? "";
-            }
             // In groups of four, as authenticator apps show keys.
             SharedKey = string.Join(' ', key.ToLowerInvariant().Chunk(4).Select(group => new string(group)));
             AuthenticatorUri = string.Create(CultureInfo.InvariantCulture,
