@@ -333,6 +333,7 @@ public sealed partial class AccountsTests(TemplatePackage package, PreparedApps 
         await page.ClickAsync(".account >> text=Account");
         await page.ClickAsync("main >> text=passkeys");
         await page.FillAsync("#passkey-name", "Virtual key");
+        await page.FillAsync("#add-password", Password);
         await page.ClickAsync("form[data-passkey] [type=submit]");
         await Expect(page.GetByRole(AriaRole.Status)).ToContainTextAsync("Passkey \"Virtual key\" added");
         await Expect(page.Locator(".passkey strong")).ToHaveTextAsync("Virtual key");
@@ -435,6 +436,9 @@ public sealed partial class AccountsTests(TemplatePackage package, PreparedApps 
 
         await GoAsync("/Account/Manage/TwoFactor");
         await ShootAsync("two-factor");
+        await page.ClickAsync("form:has-text('Make a key') [type=submit]");
+        await Expect(page.Locator("#authenticator-key")).ToBeVisibleAsync();
+        await ShootAsync("two-factor-key");
         var key = await page.Locator("#authenticator-key").InnerTextAsync();
         await page.FillAsync("#code", Totp(key));
         await page.ClickAsync("form:has(#code) [type=submit]");
@@ -466,7 +470,7 @@ public sealed partial class AccountsTests(TemplatePackage package, PreparedApps 
         await GoAsync(Link(await site.WaitForEmailAsync(newEmail, "Choose a new password"), "/Account/ResetPassword"));
         await ShootAsync("reset-password");
 
-        Assert.Equal(18 * 2 * 2, shots.Count);
+        Assert.Equal(19 * 2 * 2, shots.Count);
         Assert.All(shots, shot => Assert.True(new FileInfo(shot).Length > 0));
         browser.AssertNoProblems();
     }
