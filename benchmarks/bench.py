@@ -185,7 +185,7 @@ class Bench:
         run([*as_postgres, str(bin_dir / "initdb"), "-D", str(data), "-U", "postgres", "-A", "trust", "--no-sync"])
         run([*as_postgres, str(bin_dir / "pg_ctl"), "start", "-w", "-D", str(data), "-l", str(data.parent / "log"),
              "-o", f"-p {port} -k {data.parent} -c listen_addresses=127.0.0.1"])
-        self.pg = (as_postgres, bin_dir, data)
+        self.pg = (as_postgres, bin_dir, data, port)
         self.database_url = f"postgres://postgres@127.0.0.1:{port}/postgres?sslmode=disable"
         # The release phase, then rows for the guestbook page to read on every request.
         app = self.apps[POSTGRES]
@@ -193,13 +193,11 @@ class Bench:
                        check=True, stdout=subprocess.DEVNULL)
         rows = ",".join(f"('Visitor {i}', 'Message number {i} from the benchmark.', now() - interval '{i} minutes')"
                         for i in range(30))
-        psql = shutil.which("psql") or str(bin_dir / "psql")
-        run([psql, "-h", "127.0.0.1", "-p", str(port), "-U", "postgres", "-q", "-c",
-             f"INSERT INTO guestbook_entries (name, message, created_at) VALUES {rows}"])
+        self.psql(f"INSERT INTO guestbook_entries (name, message, created_at) VALUES {rows}")
 
     def stop_postgres(self):
         if self.pg:
-            as_postgres, bin_dir, data = self.pg
+            as_postgres, bin_dir, data, _ = self.pg
             subprocess.run([*as_postgres, str(bin_dir / "pg_ctl"), "stop", "-m", "immediate", "-D", str(data)],
                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
 
@@ -352,10 +350,9 @@ class Bench:
         return results
 
     def psql(self, sql):
-        as_postgres, bin_dir, data = self.pg
-        port = self.database_url.split(":")[2].split("/")[0]
+        _, bin_dir, _, port = self.pg
         psql = shutil.which("psql") or str(bin_dir / "psql")
-        return run([psql, "-h", "127.0.0.1", "-p", port, "-U", "postgres", "-q", "-At", "-c", sql]).strip()
+        return run([psql, "-h", "127.0.0.1", "-p", str(port), "-U", "postgres", "-q", "-At", "-c", sql]).strip()
 
     def start_worker(self, app, extra_env):
         """Starts `App worker` and waits for its log to say it started; returns the process, its log lines and

@@ -11,7 +11,8 @@ namespace HerokuWeb.Tests;
 /// Bundles built with the app, never at run time: minified and precompressed by the buildpack's publish,
 /// linked by fingerprinted URL, served with immutable caching, content negotiation and revalidation.
 /// </summary>
-public sealed partial class StaticAssetsTests(TemplatePackage package, PreparedApps apps, PostgresServer postgres)
+public sealed partial class StaticAssetsTests(TemplatePackage package, PreparedApps apps, PostgresServer postgres, StaticAssetsTests.BundledApp bundled)
+    : IClassFixture<StaticAssetsTests.BundledApp>
 {
     public static TheoryData<string> Scenarios => BuildTests.Scenarios;
 
@@ -129,8 +130,7 @@ public sealed partial class StaticAssetsTests(TemplatePackage package, PreparedA
     [Fact]
     public async Task A_rebuild_skips_bundling_until_a_source_changes()
     {
-        // An app of its own: touching a source must not rebuild the app other tests are using.
-        var app = await GeneratedApp.CreateAsync(package, "Rebuilt", ["--database", "none"]);
+        var app = await bundled.AppAsync(package);
         var bundle = Path.Combine(app.ProjectDirectory, "obj", "Debug", "net10.0", "bundling", "bundles", "site.css");
         await BuildProjectAsync(app);
         Assert.True(File.Exists(bundle), $"The build wrote no bundle at {bundle}.");
@@ -151,7 +151,8 @@ public sealed partial class StaticAssetsTests(TemplatePackage package, PreparedA
     [Fact]
     public async Task Syntax_errors_in_css_and_js_fail_the_build_naming_file_and_line()
     {
-        var app = await GeneratedApp.CreateAsync(package, "Broken", ["--database", "none"]);
+        var app = await bundled.AppAsync(package);
+        await using var _ = await BundledApp.ChangesAsync(app, "Assets/css/components.css", "Assets/js/forms.js");
         await File.AppendAllTextAsync(Path.Combine(app.ProjectDirectory, "Assets", "css", "components.css"), "\n.broken { color: }\n");
         var cssLine = File.ReadAllLines(Path.Combine(app.ProjectDirectory, "Assets", "css", "components.css")).Length;
         await File.AppendAllTextAsync(Path.Combine(app.ProjectDirectory, "Assets", "js", "forms.js"), "\nconst = 1;\n");
@@ -167,9 +168,10 @@ public sealed partial class StaticAssetsTests(TemplatePackage package, PreparedA
     [Fact]
     public async Task A_bundle_the_app_rewrote_in_Development_does_not_spare_its_sources_the_next_builds_checks()
     {
-        var app = await GeneratedApp.CreateAsync(package, "Rewritten", ["--database", "none"]);
+        var app = await bundled.AppAsync(package);
         var bundles = Path.Combine(app.ProjectDirectory, "obj", "Debug", "net10.0", "bundling", "bundles");
         await BuildProjectAsync(app);
+        await using var _ = await BundledApp.ChangesAsync(app, "Assets/css/components.css");
         var source = Path.Combine(app.ProjectDirectory, "Assets", "css", "components.css");
         await File.AppendAllTextAsync(source, "\n.broken { color: }\n");
 
@@ -189,13 +191,57 @@ public sealed partial class StaticAssetsTests(TemplatePackage package, PreparedA
     [Fact]
     public async Task A_bundle_listing_a_missing_source_fails_the_build_naming_it()
     {
-        var app = await GeneratedApp.CreateAsync(package, "Misnamed", ["--database", "none"]);
+        var app = await bundled.AppAsync(package);
+        await using var _ = await BundledApp.ChangesAsync(app, Path.GetFileName(app.ProjectPath));
         await File.WriteAllTextAsync(app.ProjectPath, (await File.ReadAllTextAsync(app.ProjectPath)).Replace("Assets/css/base.css", "Assets/css/bsae.css", StringComparison.Ordinal));
 
         var build = await DotnetCli.RunAsync(["build", app.SolutionPath], app.Directory);
 
         Assert.NotEqual(0, build.ExitCode);
         Assert.Contains("error BUNDLE010: Bundle 'bundles/site.css': source file 'Assets/css/bsae.css' does not exist.", build.StandardOutput, StringComparison.Ordinal);
+    }
+
+    /// <summary>
+    /// One app of its own for the tests that build after changing a source (touching a source must not rebuild
+    /// the app other tests use), shared by them: they run one at a time, and each puts back what it changed.
+    /// </summary>
+    public sealed class BundledApp
+    {
+        private Task<GeneratedApp>? _app;
+
+        public Task<GeneratedApp> AppAsync(TemplatePackage package) =>
+            _app ??= GeneratedApp.CreateAsync(package, "Bundled", ["--database", "none"]);
+
+        /// <summary>
+        /// Keeps the contents of the files (paths in the app's project), and puts them back (and drops the bundles built
+        /// from them) when disposed.
+        /// </summary>
+        public static async Task<IAsyncDisposable> ChangesAsync(GeneratedApp app, params string[] relativePaths)
+        {
+            var kept = new Dictionary<string, byte[]>();
+            foreach (var path in relativePaths)
+            {
+                var file = Path.Combine(app.ProjectDirectory, path);
+                kept[file] = await File.ReadAllBytesAsync(file);
+            }
+            return new Restore(app, kept);
+        }
+
+        private sealed class Restore(GeneratedApp app, Dictionary<string, byte[]> kept) : IAsyncDisposable
+        {
+            public async ValueTask DisposeAsync()
+            {
+                foreach (var (file, bytes) in kept)
+                {
+                    await File.WriteAllBytesAsync(file, bytes);
+                }
+                var bundling = Path.Combine(app.ProjectDirectory, "obj", "Debug", "net10.0", "bundling");
+                if (Directory.Exists(bundling))
+                {
+                    Directory.Delete(bundling, recursive: true);
+                }
+            }
+        }
     }
 
     private async Task<AppProcess> StartAsync(string scenario)
