@@ -192,4 +192,7 @@ internal sealed class HerokuPipelineOptions
 
     /// <summary>Changes to the Content Security Policy under a path, made after the app's (e.g. the jobs dashboard's).</summary>
     public Dictionary<PathString, Action<CspBuilder>> ContentSecurityPolicyByPath { get; } = [];
+
+    /// <summary>The authorization policy of operator pages (the jobs dashboard) when the app has accounts; null without them.</summary>
+    public string? OperatorPolicy { get; set; }
 }

@@ -1,4 +1,6 @@
 using System.Globalization;
+using System.Net;
+using System.Net.Sockets;
 using System.Threading.RateLimiting;
 using Microsoft.AspNetCore.RateLimiting;
 
@@ -22,6 +24,33 @@ public static class RateLimits
     /// </summary>
     internal const int DevelopmentPostsPerMinute = 1_000;
 
+
+    /// <summary>
+    /// The budget a client address draws on: an IPv4 address, or an IPv6 address's /64, which one subscriber holds
+    /// whole (RFC 6177), so that walking through it buys no new budgets.
+    /// </summary>
+    internal static string Partition(IPAddress? address)
+    {
+        if (address is null)
+        {
+            return "";
+        }
+        if (address.IsIPv4MappedToIPv6)
+        {
+            address = address.MapToIPv4();
+        }
+        if (address.AddressFamily != AddressFamily.InterNetworkV6)
+        {
+            return address.ToString();
+        }
+        var bytes = address.GetAddressBytes();
+        Array.Clear(bytes, 8, 8);
+        return $"{new IPAddress(bytes)}/64";
+    }
+
+    internal static FixedWindowRateLimiterOptions PerMinute(int permits) =>
+        new() { PermitLimit = permits, Window = TimeSpan.FromMinutes(1), QueueLimit = 0 };
+
     internal static WebApplicationBuilder AddPublicFormRateLimits(this WebApplicationBuilder builder, HerokuSettings settings)
     {
         var permits = settings.FormPostsPerMinute ?? (builder.Environment.IsDevelopment() ? DevelopmentPostsPerMinute : PostsPerMinute);
@@ -41,9 +70,7 @@ public static class RateLimits
 
             // Per visitor: the address the router forwarded (Hosting/HerokuExtensions.cs), not the router's own.
             options.AddPolicy(PublicForm, context => HttpMethods.IsPost(context.Request.Method)
-                ? RateLimitPartition.GetFixedWindowLimiter(
-                    context.Connection.RemoteIpAddress?.ToString() ?? "",
-                    _ => new FixedWindowRateLimiterOptions { PermitLimit = permits, Window = TimeSpan.FromMinutes(1), QueueLimit = 0 })
+                ? RateLimitPartition.GetFixedWindowLimiter(Partition(context.Connection.RemoteIpAddress), _ => PerMinute(permits))
                 : RateLimitPartition.GetNoLimiter(""));
         });
         return builder;

@@ -2,9 +2,11 @@ using System.Linq.Expressions;
 using Hangfire;
 using Hangfire.AspNetCore;
 using Hangfire.Common;
+using Hangfire.Dashboard;
 using Hangfire.PostgreSql;
 using Hangfire.PostgreSql.Factories;
 using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Options;
 
 namespace Heroku.AspNetCore;
 
@@ -81,27 +83,37 @@ public static class JobsExtensions
 
     /// <summary>
     /// Serves Hangfire's dashboard at <c>/jobs</c>, where an operator sees pending, failed and recurring jobs and retries
-    /// a failed one. Outside Development it asks for <c>JOBS_PASSWORD</c> (HTTP Basic authentication, any user
-    /// name), and without one it is not served at all (404). In Development it is open without one.
+    /// a failed one. In an app with accounts (<c>AddHerokuAccounts</c>), to admins alone, in every environment: a visitor
+    /// is sent to sign in, and a signed-in user who is not an admin gets 403. Without accounts, outside Development it
+    /// asks for <c>JOBS_PASSWORD</c> (HTTP Basic authentication, any user name), and without one it is not served at
+    /// all (404); in Development it is open without one.
     /// </summary>
     public static WebApplication MapHerokuJobsDashboard(this WebApplication app)
     {
+        if (app.Services.GetRequiredService<IOptions<HerokuPipelineOptions>>().Value.OperatorPolicy is { } policy)
+        {
+            // No filter of Hangfire's: the endpoint's authorization, with the app's sign-in, decides.
+            app.MapHangfireDashboard(DashboardPath, Dashboard([])).RequireAuthorization(policy);
+            return app;
+        }
         var password = app.Services.GetRequiredService<JobsSettings>().DashboardPassword;
         if (password is null && !app.Environment.IsDevelopment())
         {
             return app;
         }
-        app.MapHangfireDashboard(DashboardPath, new DashboardOptions
-        {
-            DashboardTitle = "Jobs",
-            AppPath = "/",
-            // The footer would name the database's host.
-            DisplayStorageConnectionString = false,
-            // In place of Hangfire's default, which lets local requests alone in.
-            Authorization = [new JobsDashboardPassword(password)],
-        });
+        // In place of Hangfire's default filter, which lets local requests alone in.
+        app.MapHangfireDashboard(DashboardPath, Dashboard([new JobsDashboardPassword(password)]));
         return app;
     }
+
+    private static DashboardOptions Dashboard(IEnumerable<IDashboardAuthorizationFilter> authorization) => new()
+    {
+        DashboardTitle = "Jobs",
+        AppPath = "/",
+        // The footer would name the database's host.
+        DisplayStorageConnectionString = false,
+        Authorization = authorization,
+    };
 
     internal static PostgreSqlStorageOptions StorageOptions(JobsSettings settings) => new()
     {

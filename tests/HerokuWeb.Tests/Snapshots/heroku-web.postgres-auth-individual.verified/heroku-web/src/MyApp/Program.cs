@@ -1,0 +1,57 @@
+using Heroku.AspNetCore;
+using MyApp;
+using MyApp.Accounts;
+using MyApp.Data;
+using MyApp.Guestbook;
+
+var builder = WebApplication.CreateBuilder(args);
+
+// Every environment variable the app reads, typed and checked: AppSettings.cs. If any is missing or
+// malformed, the app stops here with one report that names each of them.
+if (!builder.TryReadSettings(env => new AppSettings(env), out var settings))
+{
+    return ExitCodes.InvalidSettings;
+}
+
+// Heroku's port, router, HTTPS, shutdown and logs, security headers, the key ring every dyno shares, error
+// pages and health checks: the platform project, src/Heroku.AspNetCore (its README says what each does).
+builder.AddHeroku(settings.Heroku);
+
+// PostgreSQL from DATABASE_URL through EF Core (Data/AppDbContext.cs), with the key ring stored in it
+// and the `migrate` command that the Procfile's release phase runs.
+builder.AddHerokuPostgres<AppDbContext>(settings.Database);
+
+// Email through EMAIL_URL (or the Mailgun or SendGrid add-on), sent with IEmailSender; in Development without
+// it, each message is written to the log.
+builder.AddHerokuEmail(settings.Email);
+
+// Background jobs, kept in PostgreSQL and run by the Procfile's worker process; the web process only enqueues
+// them (Pages/Contact.cshtml.cs). Recurring ones are declared here, on a cron schedule in UTC.
+builder.AddHerokuJobs(settings.Jobs);
+builder.AddRecurringJob<GuestbookCleanup>("guestbook-cleanup", cleanup => cleanup.DeleteOldEntriesAsync(CancellationToken.None), "30 3 * * *");
+
+// Accounts with ASP.NET Core Identity in the same database (Accounts/AppUser.cs, Pages/Account): sign-up confirmed by an
+// email that the worker sends, passkeys, lockout. `MyApp admin EMAIL` makes an admin, who alone sees /jobs.
+builder.AddHerokuAccounts<AppUser, AppDbContext>();
+builder.AddRecurringJob<UnconfirmedAccountsCleanup>("unconfirmed-accounts-cleanup", cleanup => cleanup.DeleteExpiredAsync(CancellationToken.None), "15 * * * *");
+
+builder.Services.AddRazorPages();
+
+var app = builder.Build();
+
+// The platform's middleware: the router's headers, HTTPS, static files, security headers, error pages
+// (rendered by Pages/Error), cookie rules and rate limits; and /healthz and /readyz.
+app.UseHeroku();
+
+// Who is signed in (the accounts' cookie), and what they may see; static files are served before it.
+app.UseAuthentication();
+app.UseAuthorization();
+
+app.MapRazorPages().WithStaticAssets();
+
+// The jobs dashboard at /jobs: pending, failed and recurring jobs, for admins only.
+app.MapHerokuJobsDashboard();
+
+// `MyApp migrate` (the release phase), `MyApp worker` (the worker process), `MyApp admin EMAIL`,
+// `MyApp check` (like Django's check --deploy), or serve.
+return await app.RunHerokuAsync(args);
