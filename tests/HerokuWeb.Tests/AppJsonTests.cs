@@ -109,6 +109,18 @@ public sealed class AppJsonTests(TemplatePackage package, PreparedApps apps, Pos
             (await app.RunProcfileAsync("release", configVars)).EnsureSuccess();
         }
 
+        await using var smtp = await SmtpServer.StartAsync(SmtpTls.None);
+        if (BuildTests.Of(scenario) == Scenario.Accounts)
+        {
+            // No email service, no account can be confirmed: check says so, and only that. The Button's form offers
+            // EMAIL_URL (or the Mailgun add-on, or SENDGRID_API_KEY); filled in, check passes.
+            var withoutEmail = await app.RunOneOffAsync("check", configVars);
+            Assert.NotEqual(0, withoutEmail.ExitCode);
+            Assert.Equal(["ERROR   ACCOUNTS cannot be confirmed"],
+                withoutEmail.StandardOutput.Split('\n').Where(line => line.StartsWith("ERROR", StringComparison.Ordinal)).Select(line => line.Split(':')[0]));
+            configVars["EMAIL_URL"] = $"smtp://127.0.0.1:{smtp.Port}";
+        }
+
         var result = await app.RunOneOffAsync("check", configVars);
 
         Assert.True(result.ExitCode == 0, result.Output);
