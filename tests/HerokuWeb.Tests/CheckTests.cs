@@ -20,6 +20,12 @@ public sealed class CheckTests(TemplatePackage package, PreparedApps apps, Postg
     public async Task A_deployed_app_with_good_settings_passes(string scenario)
     {
         var (app, vars) = await MigratedAsync(scenario);
+        // An app with accounts needs an email server to confirm them (Accounts_without_email_cannot_be_confirmed).
+        await using var smtp = await SmtpServer.StartAsync(SmtpTls.None);
+        if (BuildTests.Of(scenario) == Scenario.Accounts)
+        {
+            vars["EMAIL_URL"] = $"smtp://127.0.0.1:{smtp.Port}";
+        }
 
         var result = await app.RunOneOffAsync("check", vars);
 
@@ -59,15 +65,40 @@ public sealed class CheckTests(TemplatePackage package, PreparedApps apps, Postg
 
     [Theory]
     [MemberData(nameof(Scenarios))]
-    public async Task Allowed_hosts_star_in_production_is_a_warning(string scenario)
+    public async Task Allowed_hosts_star_in_production_is_a_warning_and_an_error_with_accounts(string scenario)
     {
         var (app, vars) = await MigratedAsync(scenario);
         vars["ALLOWED_HOSTS"] = "*";
+        await using var smtp = await SmtpServer.StartAsync(SmtpTls.None);
+        if (BuildTests.Of(scenario) == Scenario.Accounts)
+        {
+            vars["EMAIL_URL"] = $"smtp://127.0.0.1:{smtp.Port}";
+        }
 
         var result = await app.RunOneOffAsync("check", vars);
 
-        Assert.Equal(0, result.ExitCode);
         Assert.Contains("WARNING ALLOWED_HOSTS is *", result.StandardOutput, StringComparison.Ordinal);
+        if (BuildTests.Of(scenario) == Scenario.Accounts)
+        {
+            // Links in account emails and passkeys are made for the request's host.
+            Assert.Equal(ErrorsFound, result.ExitCode);
+            Assert.Contains("ERROR   ACCOUNTS take any host: ALLOWED_HOSTS is *", result.StandardOutput, StringComparison.Ordinal);
+        }
+        else
+        {
+            Assert.True(result.ExitCode == 0, result.Output);
+        }
+    }
+
+    [Fact]
+    public async Task Accounts_without_email_cannot_be_confirmed()
+    {
+        var (app, vars) = await MigratedAsync("postgres-auth-individual");
+
+        var result = await app.RunOneOffAsync("check", vars);
+
+        Assert.Equal(ErrorsFound, result.ExitCode);
+        Assert.Contains("ERROR   ACCOUNTS cannot be confirmed: no email server is set", result.StandardOutput, StringComparison.Ordinal);
     }
 
     public static TheoryData<string, bool> SecretKeys => new()
