@@ -4,6 +4,8 @@ using Microsoft.AspNetCore.DataProtection.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Diagnostics;
 using Npgsql;
+using OpenTelemetry.Metrics;
+using OpenTelemetry.Trace;
 
 namespace Heroku.AspNetCore;
 
@@ -42,6 +44,10 @@ public static class PostgresExtensions
         builder.Services.AddSingleton<IDeployCheck, DatabaseCheck<TContext>>();
         builder.Services.AddCommand<MigrateCommand<TContext>>();
         builder.Services.AddSingleton<IMigrator, MigrateCommand<TContext>>();
+
+        // A span per command and Npgsql's pool metrics, taken only when AddHerokuTelemetry turns OpenTelemetry on.
+        builder.Services.ConfigureOpenTelemetryTracerProvider(tracing => tracing.AddNpgsql());
+        builder.Services.ConfigureOpenTelemetryMeterProvider(metrics => metrics.AddNpgsqlInstrumentation());
 
         var development = builder.Environment.IsDevelopment();
         builder.Services.Configure<HerokuPipelineOptions>(pipeline => pipeline.InsideErrorPages.Add(app =>
