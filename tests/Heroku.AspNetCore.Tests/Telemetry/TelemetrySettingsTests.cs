@@ -1,5 +1,3 @@
-using OpenTelemetry.Exporter;
-
 namespace Heroku.AspNetCore.Tests.Telemetry;
 
 /// <summary>
@@ -24,9 +22,9 @@ public sealed class TelemetrySettingsTests
 
         Assert.False(settings.Enabled);
         Assert.Null(settings.Endpoint);
-        Assert.Equal(OtlpExportProtocol.HttpProtobuf, settings.Protocol);
+        Assert.Equal(TelemetryProtocol.HttpProtobuf, settings.Protocol);
         Assert.Empty(settings.Headers);
-        Assert.Equal("ParentBased{AlwaysOnSampler}", settings.Sampler.Description);
+        Assert.Equal("ParentBased{AlwaysOnSampler}", TelemetryExtensions.Sampler(settings).Description);
     }
 
     [Theory]
@@ -64,11 +62,9 @@ public sealed class TelemetrySettingsTests
     }
 
     [Theory]
-    [InlineData("http/protobuf", OtlpExportProtocol.HttpProtobuf)]
-#pragma warning disable CS0618 // gRPC is marked obsolete only for .NET Framework and .NET Standard.
-    [InlineData("grpc", OtlpExportProtocol.Grpc)]
-#pragma warning restore CS0618
-    public void The_protocol_is_http_protobuf_or_grpc(string text, OtlpExportProtocol protocol) =>
+    [InlineData("http/protobuf", TelemetryProtocol.HttpProtobuf)]
+    [InlineData("grpc", TelemetryProtocol.Grpc)]
+    public void The_protocol_is_http_protobuf_or_grpc(string text, TelemetryProtocol protocol) =>
         Assert.Equal(protocol, Read(("OTEL_EXPORTER_OTLP_PROTOCOL", text)).Protocol);
 
     [Theory]
@@ -164,7 +160,7 @@ public sealed class TelemetrySettingsTests
     {
         (string, string)[] variables = argument is null ? [("OTEL_TRACES_SAMPLER", name)] : [("OTEL_TRACES_SAMPLER", name), ("OTEL_TRACES_SAMPLER_ARG", argument)];
 
-        Assert.Equal(description, Read(variables).Sampler.Description);
+        Assert.Equal(description, TelemetryExtensions.Sampler(Read(variables)).Description);
     }
 
     [Theory]

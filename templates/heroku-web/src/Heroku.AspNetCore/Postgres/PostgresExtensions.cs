@@ -4,8 +4,6 @@ using Microsoft.AspNetCore.DataProtection.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Diagnostics;
 using Npgsql;
-using OpenTelemetry.Metrics;
-using OpenTelemetry.Trace;
 
 namespace Heroku.AspNetCore;
 
@@ -45,9 +43,8 @@ public static class PostgresExtensions
         builder.Services.AddCommand<MigrateCommand<TContext>>();
         builder.Services.AddSingleton<IMigrator, MigrateCommand<TContext>>();
 
-        // A span per command and Npgsql's pool metrics, taken only when AddHerokuTelemetry turns OpenTelemetry on.
-        builder.Services.ConfigureOpenTelemetryTracerProvider(tracing => tracing.AddNpgsql());
-        builder.Services.ConfigureOpenTelemetryMeterProvider(metrics => metrics.AddNpgsqlInstrumentation());
+        // A span per command and Npgsql's metrics, taken only when AddHerokuTelemetry turns OpenTelemetry on.
+        builder.Services.AddSingleton<IInstrumentation, NpgsqlInstrumentation>();
 
         var development = builder.Environment.IsDevelopment();
         builder.Services.Configure<HerokuPipelineOptions>(pipeline => pipeline.InsideErrorPages.Add(app =>

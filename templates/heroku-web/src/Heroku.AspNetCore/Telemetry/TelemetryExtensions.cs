@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using System.Runtime.CompilerServices;
 using System.Text.RegularExpressions;
 using OpenTelemetry;
 using OpenTelemetry.Exporter;
@@ -24,18 +25,24 @@ public static partial class TelemetryExtensions
     public static WebApplicationBuilder AddHerokuTelemetry(this WebApplicationBuilder builder, TelemetrySettings settings)
     {
         builder.Services.AddSingleton(settings);
-        if (!settings.Enabled)
+        // Off, nothing listens, so the platform's spans are never made (PlatformTelemetry.Source), and no exporter
+        // connects: OpenTelemetry's assemblies are not even loaded, as only the methods below name its types.
+        if (settings.Enabled)
         {
-            // Nothing listens, so the platform's spans are never made (PlatformTelemetry.Source) and no exporter connects.
-            return builder;
+            AddOpenTelemetry(builder, settings);
         }
+        return builder;
+    }
 
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    private static void AddOpenTelemetry(WebApplicationBuilder builder, TelemetrySettings settings)
+    {
         var resource = settings.Resource(builder.Environment.ApplicationName);
         builder.Services.AddOpenTelemetry()
             // Only what the settings say: not the SDK's own reading of the same variables.
             .ConfigureResource(attributes => attributes.Clear().AddTelemetrySdk().AddAttributes(resource))
             .WithTracing(tracing => tracing
-                .SetSampler(settings.Sampler)
+                .SetSampler(Sampler(settings))
                 .AddAspNetCoreInstrumentation()
                 .AddHttpClientInstrumentation()
                 .AddSource(PlatformTelemetry.Source.Name)
@@ -50,18 +57,44 @@ public static partial class TelemetryExtensions
                 // Scopes carry the router's request id (RequestIdMiddleware) onto every entry of its request.
                 options => options.IncludeScopes = true);
 
+        // What the database adds (NpgsqlInstrumentation), once the services are known.
+        builder.Services.ConfigureOpenTelemetryTracerProvider((services, tracing) =>
+        {
+            foreach (var instrumentation in services.GetServices<IInstrumentation>())
+            {
+                instrumentation.AddTo(tracing);
+            }
+        });
+        builder.Services.ConfigureOpenTelemetryMeterProvider((services, metrics) =>
+        {
+            foreach (var instrumentation in services.GetServices<IInstrumentation>())
+            {
+                instrumentation.AddTo(metrics);
+            }
+        });
         builder.Services.AddTransient<IStartupFilter, RequestIdStartupFilter>();
-        return builder;
     }
+
+    internal static Sampler Sampler(TelemetrySettings settings) => settings.Sampler switch
+    {
+        "always_on" => new AlwaysOnSampler(),
+        "always_off" => new AlwaysOffSampler(),
+        "traceidratio" => new TraceIdRatioBasedSampler(settings.SamplerRatio),
+        "parentbased_always_off" => new ParentBasedSampler(new AlwaysOffSampler()),
+        "parentbased_traceidratio" => new ParentBasedSampler(new TraceIdRatioBasedSampler(settings.SamplerRatio)),
+        _ => new ParentBasedSampler(new AlwaysOnSampler()),
+    };
 
     // One named exporter per signal, each with its own path. Headers go on the client, not in the exporter's Headers, which it parses in its own way (it decodes percent-
     // encoding before it splits the pairs) and would read from OTEL_EXPORTER_OTLP_HEADERS again.
     private static void Export(OtlpExporterOptions options, TelemetrySettings settings, string httpPath)
     {
         var endpoint = settings.Endpoint!;
-        options.Protocol = settings.Protocol;
+#pragma warning disable CS0618 // gRPC is marked obsolete only for .NET Framework and .NET Standard.
+        options.Protocol = settings.Protocol == TelemetryProtocol.Grpc ? OtlpExportProtocol.Grpc : OtlpExportProtocol.HttpProtobuf;
+#pragma warning restore CS0618
         // Like every SDK, OTLP/HTTP posts each signal to its path under the base URL; gRPC takes the base URL itself.
-        options.Endpoint = settings.Protocol == OtlpExportProtocol.HttpProtobuf ? new Uri(endpoint.AbsoluteUri.TrimEnd('/') + "/" + httpPath) : endpoint;
+        options.Endpoint = settings.Protocol == TelemetryProtocol.HttpProtobuf ? new Uri(endpoint.AbsoluteUri.TrimEnd('/') + "/" + httpPath) : endpoint;
         options.Headers = null;
         var timeout = TimeSpan.FromMilliseconds(options.TimeoutMilliseconds);
         options.HttpClientFactory = () =>
@@ -79,12 +112,12 @@ public static partial class TelemetryExtensions
     /// Starts telemetry for a command, which runs without starting the host (whose hosted service would start it),
     /// and returns what flushes it when the command ends; nothing when telemetry is off.
     /// </summary>
-    internal static IDisposable? StartForCommand(IServiceProvider services)
+    internal static IDisposable? StartForCommand(IServiceProvider services) =>
+        services.GetService<TelemetrySettings>() is { Enabled: true } ? StartProviders(services) : null;
+
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    private static IDisposable StartProviders(IServiceProvider services)
     {
-        if (services.GetService<TelemetrySettings>() is not { Enabled: true })
-        {
-            return null;
-        }
         var tracing = services.GetService<TracerProvider>();
         var metrics = services.GetService<MeterProvider>();
         var logging = services.GetService<LoggerProvider>();
@@ -151,6 +184,17 @@ public static partial class TelemetryExtensions
             }
         }
     }
+}
+
+/// <summary>
+/// What another part of the platform adds to traces and metrics when telemetry is on (PostgreSQL's); registered as a
+/// service, and called only when telemetry is on, so that nothing of OpenTelemetry loads when it is off.
+/// </summary>
+internal interface IInstrumentation
+{
+    void AddTo(TracerProviderBuilder tracing);
+
+    void AddTo(MeterProviderBuilder metrics);
 }
 
 /// <summary>The platform's own spans (jobs, email): made only while telemetry listens.</summary>

@@ -1,14 +1,13 @@
 using System.Globalization;
 using System.Text.RegularExpressions;
-using OpenTelemetry.Exporter;
-using OpenTelemetry.Trace;
 
 namespace Heroku.AspNetCore;
 
 /// <summary>
 /// OpenTelemetry's standard variables (the <c>OTEL_*</c> that every OpenTelemetry SDK reads) and Heroku's dyno
 /// metadata that names the app, its release and its dyno in what it exports. Unset
-/// <c>OTEL_EXPORTER_OTLP_ENDPOINT</c>, nothing is exported, nor collected.
+/// <c>OTEL_EXPORTER_OTLP_ENDPOINT</c>, nothing is exported, nor collected. It names no OpenTelemetry type, so that an app
+/// with telemetry off never loads OpenTelemetry's assemblies.
 /// </summary>
 /// <param name="env">The reader of the app's settings type.</param>
 public sealed partial class TelemetrySettings(SettingsReader env)
@@ -19,7 +18,7 @@ public sealed partial class TelemetrySettings(SettingsReader env)
             + "on Heroku Fir, `heroku telemetry:add` sends to one");
 
     /// <summary>How they go: <c>http/protobuf</c> (the default, as the OpenTelemetry specification recommends) or <c>grpc</c>.</summary>
-    public OtlpExportProtocol Protocol { get; } = env.Optional("OTEL_EXPORTER_OTLP_PROTOCOL", OtlpExportProtocol.HttpProtobuf, ParseProtocol,
+    public TelemetryProtocol Protocol { get; } = env.Optional("OTEL_EXPORTER_OTLP_PROTOCOL", TelemetryProtocol.HttpProtobuf, ParseProtocol,
         help: "http/protobuf or grpc (default http/protobuf)");
 
     /// <summary>Headers sent with every export, usually the backend's API key; the settings report never repeats them.</summary>
@@ -36,8 +35,14 @@ public sealed partial class TelemetrySettings(SettingsReader env)
         new Dictionary<string, string>(), text => ParsePairs(text, "resource attribute"),
         help: "key=value pairs separated by commas, values percent-encoded, e.g. deployment.environment.name=production");
 
-    /// <summary>Which traces are kept: <c>OTEL_TRACES_SAMPLER</c> and <c>OTEL_TRACES_SAMPLER_ARG</c>.</summary>
-    public Sampler Sampler { get; } = ReadSampler(env);
+    /// <summary>Which traces are kept, as <c>OTEL_TRACES_SAMPLER</c> names it: <c>parentbased_always_on</c> unless set.</summary>
+    public string Sampler { get; } = env.Optional("OTEL_TRACES_SAMPLER", "parentbased_always_on", ParseSampler,
+        help: "always_on, always_off, traceidratio, parentbased_always_on, parentbased_always_off or parentbased_traceidratio "
+            + "(default parentbased_always_on: every trace, or as the caller decided)");
+
+    /// <summary>The share of traces the <c>traceidratio</c> samplers keep, from 0 to 1.</summary>
+    public double SamplerRatio { get; } = env.Optional("OTEL_TRACES_SAMPLER_ARG", 1.0, ParseRatio,
+        help: "for the traceidratio samplers, the share of traces kept, from 0 to 1, e.g. 0.25 (default 1)");
 
     /// <summary>True when <c>OTEL_SDK_DISABLED=true</c>: nothing is exported or collected, whatever the endpoint.</summary>
     public bool Disabled { get; } = env.Optional("OTEL_SDK_DISABLED", false, Parse.Boolean,
@@ -96,12 +101,10 @@ public sealed partial class TelemetrySettings(SettingsReader env)
             && uri.Query.Length == 0 && uri.Fragment.Length == 0 && uri.UserInfo.Length == 0 ? uri
         : throw new FormatException("is not an http:// or https:// URL with a host and no query, e.g. https://otlp.example.com:4318");
 
-    private static OtlpExportProtocol ParseProtocol(string text) => text switch
+    private static TelemetryProtocol ParseProtocol(string text) => text switch
     {
-        "http/protobuf" => OtlpExportProtocol.HttpProtobuf,
-#pragma warning disable CS0618 // gRPC is marked obsolete only for .NET Framework and .NET Standard.
-        "grpc" => OtlpExportProtocol.Grpc,
-#pragma warning restore CS0618
+        "http/protobuf" => TelemetryProtocol.HttpProtobuf,
+        "grpc" => TelemetryProtocol.Grpc,
         "http/json" => throw new FormatException("is http/json, which .NET's exporter does not send: use http/protobuf or grpc"),
         _ => throw new FormatException("is not an OTLP protocol: use http/protobuf or grpc"),
     };
@@ -152,25 +155,7 @@ public sealed partial class TelemetrySettings(SettingsReader env)
         return pairs.Count > 0 ? pairs : throw new FormatException($"lists no {what}: write key=value, separated by commas");
     }
 
-    private static Sampler ReadSampler(SettingsReader env)
-    {
-        var name = env.Optional("OTEL_TRACES_SAMPLER", "parentbased_always_on", ParseSamplerName,
-            help: "always_on, always_off, traceidratio, parentbased_always_on, parentbased_always_off or parentbased_traceidratio "
-                + "(default parentbased_always_on: every trace, or as the caller decided)");
-        var ratio = env.Optional("OTEL_TRACES_SAMPLER_ARG", 1.0, ParseRatio,
-            help: "for the traceidratio samplers, the share of traces kept, from 0 to 1, e.g. 0.25 (default 1)");
-        return name switch
-        {
-            "always_on" => new AlwaysOnSampler(),
-            "always_off" => new AlwaysOffSampler(),
-            "traceidratio" => new TraceIdRatioBasedSampler(ratio),
-            "parentbased_always_off" => new ParentBasedSampler(new AlwaysOffSampler()),
-            "parentbased_traceidratio" => new ParentBasedSampler(new TraceIdRatioBasedSampler(ratio)),
-            _ => new ParentBasedSampler(new AlwaysOnSampler()),
-        };
-    }
-
-    private static string ParseSamplerName(string text) => text switch
+    private static string ParseSampler(string text) => text switch
     {
         "always_on" or "always_off" or "traceidratio" or "parentbased_always_on" or "parentbased_always_off" or "parentbased_traceidratio" => text,
         _ => throw new FormatException("is not a sampler .NET's SDK has: use always_on, always_off, traceidratio or their parentbased_ forms"),
@@ -182,4 +167,14 @@ public sealed partial class TelemetrySettings(SettingsReader env)
 
     [GeneratedRegex(@"^[!#$%&'*+.^_`|~0-9A-Za-z-]+$")]
     private static partial Regex HeaderName();
+}
+
+/// <summary>The OTLP transports .NET's exporter has.</summary>
+public enum TelemetryProtocol
+{
+    /// <summary><c>http/protobuf</c>: each signal posted to its path under the endpoint, usually on port 4318.</summary>
+    HttpProtobuf,
+
+    /// <summary><c>grpc</c>: usually on port 4317.</summary>
+    Grpc,
 }
