@@ -61,9 +61,9 @@ public sealed class TelemetryTests(TemplatePackage package, PreparedApps apps, P
         Assert.Equal((contact.TraceId, "worker.1"), (perform.TraceId, perform.Resource["service.instance.id"]));
         Assert.Equal((perform.TraceId, perform.SpanId), (email.TraceId, email.ParentSpanId));
 
-        Assert.Contains(receiver.Metrics, metric => metric.Name == "http.server.request.duration" && metric.Resource["service.instance.id"] as string == "web.1");
-        Assert.Contains(receiver.Metrics, metric => metric.Scope == "Npgsql" && metric.Resource["service.instance.id"] as string == "worker.1");
-        Assert.Contains(receiver.Logs, log => log.Body.StartsWith("worker: started", StringComparison.Ordinal) && log.Resource["service.instance.id"] as string == "worker.1");
+        Assert.Contains(receiver.Metrics, metric => metric.Name == "http.server.request.duration" && metric.Resource.GetValueOrDefault("service.instance.id") as string == "web.1");
+        Assert.Contains(receiver.Metrics, metric => metric.Scope == "Npgsql" && metric.Resource.GetValueOrDefault("service.instance.id") as string == "worker.1");
+        Assert.Contains(receiver.Logs, log => log.Body.StartsWith("worker: started", StringComparison.Ordinal) && log.Resource.GetValueOrDefault("service.instance.id") as string == "worker.1");
         Assert.Contains(receiver.Logs, log => log.Resource.GetValueOrDefault("service.instance.id") as string == "web.1");
     }
 

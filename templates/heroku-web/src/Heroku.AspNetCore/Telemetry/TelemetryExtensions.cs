@@ -46,7 +46,6 @@ public static partial class TelemetryExtensions
                 .AddAspNetCoreInstrumentation()
                 .AddHttpClientInstrumentation()
                 .AddSource(PlatformTelemetry.Source.Name)
-                .AddProcessor(new NoDatabaseSpansOnTheirOwn())
                 .AddOtlpExporter("traces", options => Export(options, settings, "v1/traces")))
             .WithMetrics(metrics => metrics
                 .AddAspNetCoreInstrumentation()
@@ -58,8 +57,10 @@ public static partial class TelemetryExtensions
                 options => options.IncludeScopes = true);
 
         // What the database adds (NpgsqlInstrumentation), once the services are known.
+        builder.Services.AddSingleton<NoDatabaseSpansOnTheirOwn>();
         builder.Services.ConfigureOpenTelemetryTracerProvider((services, tracing) =>
         {
+            services.GetRequiredService<NoDatabaseSpansOnTheirOwn>();
             foreach (var instrumentation in services.GetServices<IInstrumentation>())
             {
                 instrumentation.AddTo(tracing);
@@ -144,17 +145,29 @@ public static partial class TelemetryExtensions
     }
 
     // A PostgreSQL command outside any request or job (the job queue polling every few seconds, a worker's heartbeat)
-    // would be a trace of its own, many a minute: those are not recorded, so not exported.
-    private sealed class NoDatabaseSpansOnTheirOwn : BaseProcessor<Activity>
+    // would be a trace of its own, many a minute: those are not recorded, so not exported. A listener of its own
+    // rather than an OpenTelemetry processor: MVC reads every type of this assembly (it has tag helpers), and a type
+    // deriving from one of OpenTelemetry's would load it with telemetry off.
+    private sealed class NoDatabaseSpansOnTheirOwn : IDisposable
     {
-        public override void OnStart(Activity data)
+        private readonly ActivityListener _listener = new()
         {
-            if (data.Source.Name == "Npgsql" && data.ParentSpanId == default)
+            ShouldListenTo = source => source.Name == "Npgsql",
+            // Sampling is OpenTelemetry's: this listener asks for nothing.
+            Sample = (ref ActivityCreationOptions<ActivityContext> _) => ActivitySamplingResult.None,
+            ActivityStarted = activity =>
             {
-                data.ActivityTraceFlags &= ~ActivityTraceFlags.Recorded;
-                data.IsAllDataRequested = false;
-            }
-        }
+                if (activity.ParentSpanId == default)
+                {
+                    activity.ActivityTraceFlags &= ~ActivityTraceFlags.Recorded;
+                    activity.IsAllDataRequested = false;
+                }
+            },
+        };
+
+        public NoDatabaseSpansOnTheirOwn() => ActivitySource.AddActivityListener(_listener);
+
+        public void Dispose() => _listener.Dispose();
     }
 
     private sealed class RequestIdStartupFilter : IStartupFilter
