@@ -56,7 +56,8 @@ public static partial class TelemetryExtensions
                 // Scopes carry the router's request id (RequestIdMiddleware) onto every entry of its request.
                 options => options.IncludeScopes = true);
 
-        // What the database adds (NpgsqlInstrumentation), once the services are known.
+        // What the database adds (NpgsqlInstrumentation), once the services are known; and the listener that keeps its
+        // commands outside any request or job out.
         builder.Services.AddSingleton<NoDatabaseSpansOnTheirOwn>();
         builder.Services.ConfigureOpenTelemetryTracerProvider((services, tracing) =>
         {
@@ -86,8 +87,8 @@ public static partial class TelemetryExtensions
         _ => new ParentBasedSampler(new AlwaysOnSampler()),
     };
 
-    // One named exporter per signal, each with its own path. Headers go on the client, not in the exporter's Headers, which it parses in its own way (it decodes percent-
-    // encoding before it splits the pairs) and would read from OTEL_EXPORTER_OTLP_HEADERS again.
+    // One named exporter per signal, each with its own path. Headers go on the client, not in the exporter's Headers,
+    // which it parses its own way (it decodes before it splits the pairs) and would read from the environment again.
     private static void Export(OtlpExporterOptions options, TelemetrySettings settings, string httpPath)
     {
         var endpoint = settings.Endpoint!;
