@@ -17,10 +17,10 @@ public static partial class TelemetryExtensions
     public const string RequestIdAttribute = "heroku.request_id";
 
     /// <summary>
-    /// With <c>OTEL_EXPORTER_OTLP_ENDPOINT</c> set, exports over OTLP, from the web process and from commands (the
-    /// worker, <c>migrate</c>): spans of incoming requests (with the router's request id), outgoing HTTP, PostgreSQL
-    /// commands, jobs from enqueue to run, and email sends; ASP.NET Core's, HttpClient's, PostgreSQL's and the
-    /// runtime's metrics; and every log entry, in the trace it was written in. Unset, it registers nothing.
+    /// With <c>OTEL_EXPORTER_OTLP_ENDPOINT</c> set, exports over OTLP, from the web process and from commands: spans of
+    /// incoming requests (with the router's request id) and outgoing HTTP, and what the rest of the platform adds
+    /// (database commands, jobs from enqueue to run, email sends); ASP.NET Core's, HttpClient's and the runtime's
+    /// metrics; and every log entry, in the trace it was written in. Unset, it registers nothing.
     /// </summary>
     public static WebApplicationBuilder AddHerokuTelemetry(this WebApplicationBuilder builder, TelemetrySettings settings)
     {
@@ -56,12 +56,9 @@ public static partial class TelemetryExtensions
                 // Scopes carry the router's request id (RequestIdMiddleware) onto every entry of its request.
                 options => options.IncludeScopes = true);
 
-        // What the database adds (NpgsqlInstrumentation), once the services are known; and the listener that keeps its
-        // commands outside any request or job out.
-        builder.Services.AddSingleton<NoDatabaseSpansOnTheirOwn>();
+        // What the rest of the platform adds (IInstrumentation), once the services are known.
         builder.Services.ConfigureOpenTelemetryTracerProvider((services, tracing) =>
         {
-            services.GetRequiredService<NoDatabaseSpansOnTheirOwn>();
             foreach (var instrumentation in services.GetServices<IInstrumentation>())
             {
                 instrumentation.AddTo(tracing);
@@ -145,32 +142,6 @@ public static partial class TelemetryExtensions
         }
     }
 
-    // A PostgreSQL command outside any request or job (the job queue polling every few seconds, a worker's heartbeat)
-    // would be a trace of its own, many a minute: those are not recorded, so not exported. A listener of its own
-    // rather than an OpenTelemetry processor: MVC reads every type of this assembly (it has tag helpers), and a type
-    // deriving from one of OpenTelemetry's would load it with telemetry off.
-    private sealed class NoDatabaseSpansOnTheirOwn : IDisposable
-    {
-        private readonly ActivityListener _listener = new()
-        {
-            ShouldListenTo = source => source.Name == "Npgsql",
-            // Sampling is OpenTelemetry's: this listener asks for nothing.
-            Sample = (ref ActivityCreationOptions<ActivityContext> _) => ActivitySamplingResult.None,
-            ActivityStarted = activity =>
-            {
-                if (activity.ParentSpanId == default)
-                {
-                    activity.ActivityTraceFlags &= ~ActivityTraceFlags.Recorded;
-                    activity.IsAllDataRequested = false;
-                }
-            },
-        };
-
-        public NoDatabaseSpansOnTheirOwn() => ActivitySource.AddActivityListener(_listener);
-
-        public void Dispose() => _listener.Dispose();
-    }
-
     private sealed class RequestIdStartupFilter : IStartupFilter
     {
         public Action<IApplicationBuilder> Configure(Action<IApplicationBuilder> next) => app =>
@@ -201,8 +172,9 @@ public static partial class TelemetryExtensions
 }
 
 /// <summary>
-/// What another part of the platform adds to traces and metrics when telemetry is on (PostgreSQL's); registered as a
-/// service, and called only when telemetry is on, so that nothing of OpenTelemetry loads when it is off.
+/// What another part of the platform adds to traces and metrics (the database's); registered as a service, and called
+/// only when telemetry is on, so that nothing of OpenTelemetry loads when it is off. No type of this assembly derives
+/// from one of OpenTelemetry's: MVC reads every type of it (it has tag helpers), which would load OpenTelemetry.
 /// </summary>
 internal interface IInstrumentation
 {
