@@ -81,6 +81,36 @@ def probe_bytes():
     return "".join(rules).encode()
 
 
+class OtlpSink:
+    """An OTLP/HTTP receiver that takes every post and keeps only counts: what export costs the app, not a backend."""
+
+    def __init__(self):
+        import http.server
+        import threading
+        sink = self
+        self.posts, self.bytes = 0, 0
+
+        class Handler(http.server.BaseHTTPRequestHandler):
+            def do_POST(self):
+                length = int(self.headers.get("Content-Length") or 0)
+                self.rfile.read(length)
+                sink.posts, sink.bytes = sink.posts + 1, sink.bytes + length
+                self.send_response(200)
+                self.send_header("Content-Type", "application/x-protobuf")
+                self.send_header("Content-Length", "0")
+                self.end_headers()
+
+            def log_message(self, *args):
+                pass
+
+        self.server = http.server.ThreadingHTTPServer(("127.0.0.1", coldstart.free_port()), Handler)
+        threading.Thread(target=self.server.serve_forever, daemon=True).start()
+        self.endpoint = f"http://127.0.0.1:{self.server.server_address[1]}"
+
+    def close(self):
+        self.server.shutdown()
+
+
 class App:
     def __init__(self, name, project_dir, publish_target, executable, paths, command):
         self.name, self.project_dir, self.publish_target = name, project_dir, publish_target
@@ -152,7 +182,8 @@ class Bench:
             probe.write_bytes(probe_bytes())
         log("Publishing with the buildpack's command")
         for app in self.apps.values():
-            self.publish(app)
+            if app.name == POSTGRES or not self.options.telemetry_only:
+                self.publish(app)
 
     def define_apps(self):
         heroku = ["./{exe}"]
@@ -438,6 +469,71 @@ class Bench:
         self.psql("TRUNCATE hangfire.job CASCADE")
         return results
 
+    def telemetry(self):
+        """The postgres app with OpenTelemetry exporting (every signal, over OTLP/HTTP to a local sink) against the same
+        app with it off, in paired rounds: throughput and CPU per request, peak memory, cold start."""
+        app = self.apps[POSTGRES]
+        sink = OtlpSink()
+        on = {"OTEL_EXPORTER_OTLP_ENDPOINT": sink.endpoint, "DYNO": "web.1", "HEROKU_APP_NAME": "bench"}
+        log(f"Telemetry: {self.options.telemetry_rounds} paired rounds, export on against off")
+        self.loads["telemetry"] = load()
+        paths = ["/", "/Guestbook"]
+        rounds = []
+        try:
+            for round_ in range(self.options.telemetry_rounds):
+                result = {}
+                for mode in (("off", "on") if round_ % 2 == 0 else ("on", "off")):
+                    process, port = self.start(app, on if mode == "on" else None)
+                    try:
+                        measured, posts, sent = {}, sink.posts, sink.bytes
+                        for path in paths:
+                            coldstart.get(port, path)
+                            self.wrk(process, port, path, self.options.warmup)
+                            measured[path] = self.wrk(process, port, path, self.options.seconds)
+                        measured["peak_rss_mb"] = self.peak_rss_mb(process.pid)
+                        requests = sum(measured[path]["requests"] for path in paths)
+                    finally:
+                        self.stop(process)
+                    # What the process sent, its last batches on shutdown included, per measured request.
+                    measured["otlp_bytes_per_request"] = (sink.bytes - sent) / max(requests, 1)
+                    measured["otlp_posts"] = sink.posts - posts
+                    result[mode] = measured
+                rounds.append(result)
+                log(f"  round {round_ + 1}: " + "  ".join(
+                    f"{mode} {result[mode]['/']['rps']:.0f}/{result[mode]['/Guestbook']['rps']:.0f} req/s" for mode in ("off", "on")))
+            cold = {"off": [], "on": []}
+            spec = {"name": app.name, "dir": str(app.publish_dir), "command": self.command(app, "{port}")}
+            for run_ in range(1 + self.options.cold_runs):  # the first run only warms the disk cache
+                for mode in (("off", "on") if run_ % 2 == 0 else ("on", "off")):
+                    wall, _ = coldstart.start_once(spec, self.env(app, "{port}", on if mode == "on" else None))
+                    if run_:
+                        cold[mode].append(wall)
+        finally:
+            sink.close()
+        return {"rounds": rounds, "cold": cold}
+
+    def telemetry_report(self, telemetry):
+        rounds, cold, o = telemetry["rounds"], telemetry["cold"], self.options
+        lines = ["", f"## OpenTelemetry on (postgres variant, {len(rounds)} paired rounds)", "",
+                 "The same published app with `OTEL_EXPORTER_OTLP_ENDPOINT` naming a local OTLP/HTTP sink (traces, "
+                 "metrics and logs, default batching) against it unset, started afresh for each side of a round; "
+                 f"wrk as above ({o.seconds} s measured after {o.warmup} s of warm-up per path). Ratios are on ÷ off "
+                 "within each round: median (min–max). Off is the app of every other row of this report.", "",
+                 "| Measure | off | on | on ÷ off |", "| --- | --- | --- | --- |"]
+
+        def row(label, values_off, values_on, digits=0):
+            ratios = [b / a for a, b in zip(values_off, values_on)]
+            lines.append(f"| {label} | {median(values_off):.{digits}f} | {median(values_on):.{digits}f} | {spread(ratios)} |")
+
+        for path, label in (("/", "home page"), ("/Guestbook", "guestbook page (a database read per request)")):
+            row(f"Requests/s, {label}", [r["off"][path]["rps"] for r in rounds], [r["on"][path]["rps"] for r in rounds])
+            row(f"Server CPU µs per request, {label}", [r["off"][path]["cpu_us"] for r in rounds], [r["on"][path]["cpu_us"] for r in rounds])
+        row("Peak resident memory after both pages (MB)", [r["off"]["peak_rss_mb"] for r in rounds], [r["on"]["peak_rss_mb"] for r in rounds])
+        row("Cold start, process start to the first 200 on / (ms)", cold["off"], cold["on"])
+        lines.append(f"| OTLP bytes sent per request | | {median([r['on']['otlp_bytes_per_request'] for r in rounds]):.0f} | |")
+        lines.append(f"| OTLP posts in a round | | {median([r['on']['otlp_posts'] for r in rounds]):.0f} | |")
+        return lines
+
     def publish_sizes(self):
         return {name: sum(f.stat().st_size for f in app.publish_dir.rglob("*") if f.is_file()) / 1e6
                 for name, app in self.apps.items()}
@@ -654,15 +750,27 @@ class Bench:
             if self.options.reuse:
                 self.define_apps()
             else:
-                self.prepare()
+                self.prepare(time_instantiation=not self.options.telemetry_only)
             self.start_postgres()
+            if self.options.telemetry_only:
+                report = "\n".join([f"# OpenTelemetry's cost", "", f"Produced by `{self.options.command_line}` on "
+                                     f"{time.strftime('%Y-%m-%d %H:%M UTC', time.gmtime())} from commit `{self.options.commit}`; "
+                                     f"{os.cpu_count()} cores."] + self.telemetry_report(self.telemetry())
+                                    + ["", "Load average (1, 5, 15 min) at the start of each stage: "
+                                       + "; ".join(f"{stage} {' '.join(values)}" for stage, values in self.loads.items()) + "."]) + "\n"
+                Path(self.options.output).write_text(report)
+                print(report)
+                return
             rounds = self.throughput()
             cold = self.cold_start()
             budget = self.dyno_budget()
             worker = self.worker()
             sizes = self.publish_sizes()
             ablation = self.ablation() if self.options.ablation else None
+            telemetry = self.telemetry() if self.options.telemetry else None
             report = self.report(rounds, cold, budget, worker, sizes, ablation)
+            if telemetry:
+                report += "\n".join(self.telemetry_report(telemetry)) + "\n"
             Path(self.options.output).write_text(report)
             (self.work / "raw.json").write_text(json.dumps({"rounds": rounds, "cold": cold, "budget": budget,
                                                             "worker": worker, "sizes": sizes}))
@@ -692,11 +800,17 @@ def main():
     parser.add_argument("--ablation-warmup", type=int, default=4,
                         help="warm-up seconds per path in the ablation, whose two sides are the same app but one line")
     parser.add_argument("--ablation-seconds", type=int, default=3)
-    parser.add_argument("--output", default=str(ROOT / "benchmarks" / "results.md"))
+    parser.add_argument("--telemetry", action="store_true",
+                        help="also measure the postgres app with OpenTelemetry exporting against it off")
+    parser.add_argument("--telemetry-only", action="store_true",
+                        help="measure that alone (no other stage), into benchmarks/results-telemetry.md unless --output")
+    parser.add_argument("--telemetry-rounds", type=int, default=4)
+    parser.add_argument("--output")
     parser.add_argument("--keep", action="store_true", help="keep the work directory")
     parser.add_argument("--reuse", metavar="DIR", help="measure the apps a --keep run published in DIR again")
     parser.add_argument("--command-line", default=shlex.join(sys.argv))
     options = parser.parse_args()
+    options.output = options.output or str(ROOT / "benchmarks" / ("results-telemetry.md" if options.telemetry_only else "results.md"))
     head = run(["git", "-C", str(ROOT), "rev-parse", "--short", "HEAD"]).strip()
     dirty = run(["git", "-C", str(ROOT), "status", "--porcelain"]).strip()
     options.commit = head + (" with uncommitted changes" if dirty else "")

@@ -26,6 +26,8 @@ public sealed class SettingsReportTests(TemplatePackage package, PreparedApps ap
         { "DATABASE_URL", $"postgres://app:{DatabasePassword}@db.example.com/app?sslmode=sometimes" },
         { "DATABASE_URL", $"postgres://app:{DatabasePassword}@db example.com/app" },
         { "DATABASE_POOL_SIZE", "lots" },
+        { "OTEL_EXPORTER_OTLP_ENDPOINT", "otlp.example.com:4318" },
+        { "OTEL_EXPORTER_OTLP_HEADERS", $"x-api-key={DatabasePassword}%0AX-Forged: 1" },
     };
 
     [Theory]

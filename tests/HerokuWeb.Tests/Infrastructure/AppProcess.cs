@@ -26,6 +26,12 @@ public sealed class AppProcess : IAsyncDisposable
 
     public bool HasExited => _process.HasExited;
 
+    /// <summary>The app's process id: the Procfile's command ends in <c>exec</c>, so bash's process becomes the app's.</summary>
+    public int Id => _process.Id;
+
+    /// <summary>The files the app's process has mapped, among them every managed assembly it has loaded.</summary>
+    public string MappedFiles => File.ReadAllText($"/proc/{Id}/maps");
+
     /// <summary>Everything the process wrote to stdout and stderr so far.</summary>
     public string Output
     {
