@@ -16,6 +16,10 @@ if (!builder.TryReadSettings(env => new AppSettings(env), out var settings))
 // pages and health checks: the platform project, src/Heroku.AspNetCore (its README says what each does).
 builder.AddHeroku(settings.Heroku);
 
+// Traces, metrics and logs over OTLP once OTEL_EXPORTER_OTLP_ENDPOINT is set (Heroku's telemetry drains on Fir, an
+// observability add-on on Cedar); unset, nothing is collected.
+builder.AddHerokuTelemetry(settings.Telemetry);
+
 // PostgreSQL from DATABASE_URL through EF Core (Data/AppDbContext.cs), with the key ring stored in it
 // and the `migrate` command that the Procfile's release phase runs.
 builder.AddHerokuPostgres<AppDbContext>(settings.Database);

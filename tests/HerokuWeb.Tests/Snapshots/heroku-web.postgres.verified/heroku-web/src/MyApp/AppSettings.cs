@@ -14,6 +14,9 @@ public sealed class AppSettings(SettingsReader env)
     /// <summary>What the platform reads: SECRET_KEY, DEBUG, HEROKU_APP_DEFAULT_DOMAIN_NAME, ALLOWED_HOSTS, PORT and FORM_POSTS_PER_MINUTE.</summary>
     public HerokuSettings Heroku { get; } = new(env);
 
+    /// <summary>OpenTelemetry's OTEL_* variables, and the dyno metadata that names the app, release and dyno in what it exports.</summary>
+    public TelemetrySettings Telemetry { get; } = new(env);
+
     /// <summary>DATABASE_URL and DATABASE_POOL_SIZE.</summary>
     public DatabaseSettings Database { get; } = new(env);
 

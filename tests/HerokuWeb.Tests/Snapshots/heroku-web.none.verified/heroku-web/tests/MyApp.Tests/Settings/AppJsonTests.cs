@@ -10,9 +10,10 @@ namespace MyApp.Tests.Settings;
 /// </summary>
 public sealed class AppJsonTests
 {
-    // Heroku sets these itself: PORT for every web dyno, HEROKU_APP_DEFAULT_DOMAIN_NAME with dyno metadata
-    // on (which app.json cannot turn on).
-    private static readonly string[] SetByHeroku = ["PORT", "HEROKU_APP_DEFAULT_DOMAIN_NAME"];
+    // Heroku sets these itself: PORT and DYNO in every dyno, HEROKU_APP_* and HEROKU_RELEASE_VERSION with dyno
+    // metadata on (which app.json cannot turn on), SOURCE_VERSION in its builds.
+    private static readonly string[] SetByHeroku = ["PORT", "HEROKU_APP_DEFAULT_DOMAIN_NAME", "HEROKU_APP_NAME", "HEROKU_RELEASE_VERSION",
+        "SOURCE_VERSION", "DYNO"];
 
     private static readonly JsonElement Env = ReadAppJson().GetProperty("env");
 

@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using System.Net.Security;
 using System.Net.Sockets;
 using MailKit;
@@ -69,8 +70,13 @@ internal sealed class EmailSender(EmailSettings settings, IHostEnvironment envir
 
     private async Task SendAsync(EmailServer server, MimeMessage message, CancellationToken cancellationToken)
     {
+        // The server, never the addresses: a trace is no place for them.
+        using var activity = PlatformTelemetry.Source.StartActivity("email send", ActivityKind.Client);
+        activity?.SetTag("server.address", server.Host);
+        activity?.SetTag("server.port", server.Port);
         if (await DeliverAsync(server, message, cancellationToken) is var (cause, exception))
         {
+            activity?.SetStatus(ActivityStatusCode.Error, cause);
             throw new EmailNotSentException($"Email could not be sent through {server} ({server.Source}): {cause}.", exception);
         }
     }

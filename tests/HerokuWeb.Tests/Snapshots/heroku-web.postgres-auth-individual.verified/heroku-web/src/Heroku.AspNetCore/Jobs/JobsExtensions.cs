@@ -36,6 +36,8 @@ public static class JobsExtensions
             return new PostgreSqlStorage(new NpgsqlConnectionFactory(connectionString, options), options);
         });
         builder.Services.AddSingleton<JobActivator>(services => new AspNetCoreJobActivator(services.GetRequiredService<IServiceScopeFactory>()));
+        // Hangfire's global filters (retries), and each job's trace from enqueue to run (JobsTelemetry.cs).
+        builder.Services.AddSingleton<IJobFilterProvider>(new JobFilterProviderCollection(JobFilterProviders.Providers, new JobFilterCollection { new JobsTelemetry() }));
         builder.Services.AddHangfire(_ => { });
         // In place of AddHangfire's, which would also point Hangfire's log, one for the whole process, at this app's: a
         // log that outlived its app (in tests, where apps come and go) would break Hangfire for the rest of the process.

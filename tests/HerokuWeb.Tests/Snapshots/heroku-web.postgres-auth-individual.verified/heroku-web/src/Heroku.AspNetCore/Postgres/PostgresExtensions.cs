@@ -43,6 +43,9 @@ public static class PostgresExtensions
         builder.Services.AddCommand<MigrateCommand<TContext>>();
         builder.Services.AddSingleton<IMigrator, MigrateCommand<TContext>>();
 
+        // A span per command and Npgsql's metrics, taken only when AddHerokuTelemetry turns OpenTelemetry on.
+        builder.Services.AddSingleton<IInstrumentation, NpgsqlInstrumentation>();
+
         var development = builder.Environment.IsDevelopment();
         builder.Services.Configure<HerokuPipelineOptions>(pipeline => pipeline.InsideErrorPages.Add(app =>
         {

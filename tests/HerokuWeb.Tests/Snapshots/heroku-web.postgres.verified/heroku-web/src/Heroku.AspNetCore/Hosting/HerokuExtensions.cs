@@ -156,6 +156,8 @@ public static class HerokuExtensions
     {
         if (args is [var name, .. var options] && Commands.Find(app.Services, name) is { } command)
         {
+            // The host does not start for a command, so its telemetry (when on) starts here, and is sent before it exits.
+            using var telemetry = TelemetryExtensions.StartForCommand(app.Services);
             return await command.RunAsync(app, options);
         }
         // Read first: a host that failed to start has disposed of its services.

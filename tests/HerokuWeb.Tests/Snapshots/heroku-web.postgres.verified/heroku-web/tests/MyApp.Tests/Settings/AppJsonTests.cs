@@ -10,11 +10,11 @@ namespace MyApp.Tests.Settings;
 /// </summary>
 public sealed class AppJsonTests
 {
-    // Heroku sets these itself: PORT for every web dyno, HEROKU_APP_DEFAULT_DOMAIN_NAME with dyno metadata
-    // on (which app.json cannot turn on), DATABASE_URL when it attaches the database add-on, MAILGUN_SMTP_*
-    // when it attaches Mailgun's.
-    private static readonly string[] SetByHeroku = ["PORT", "HEROKU_APP_DEFAULT_DOMAIN_NAME", "DATABASE_URL",
-        "MAILGUN_SMTP_SERVER", "MAILGUN_SMTP_PORT", "MAILGUN_SMTP_LOGIN", "MAILGUN_SMTP_PASSWORD"];
+    // Heroku sets these itself: PORT and DYNO in every dyno, HEROKU_APP_* and HEROKU_RELEASE_VERSION with dyno
+    // metadata on (which app.json cannot turn on), SOURCE_VERSION in its builds, DATABASE_URL when it attaches the
+    // database add-on, MAILGUN_SMTP_* when it attaches Mailgun's.
+    private static readonly string[] SetByHeroku = ["PORT", "HEROKU_APP_DEFAULT_DOMAIN_NAME", "HEROKU_APP_NAME", "HEROKU_RELEASE_VERSION",
+        "SOURCE_VERSION", "DYNO", "DATABASE_URL", "MAILGUN_SMTP_SERVER", "MAILGUN_SMTP_PORT", "MAILGUN_SMTP_LOGIN", "MAILGUN_SMTP_PASSWORD"];
 
     private static readonly JsonElement Env = ReadAppJson().GetProperty("env");
 

@@ -1,0 +1,190 @@
+using System.Diagnostics;
+using System.Runtime.CompilerServices;
+using System.Text.RegularExpressions;
+using OpenTelemetry;
+using OpenTelemetry.Exporter;
+using OpenTelemetry.Logs;
+using OpenTelemetry.Metrics;
+using OpenTelemetry.Resources;
+using OpenTelemetry.Trace;
+
+namespace Heroku.AspNetCore;
+
+/// <summary>OpenTelemetry's traces, metrics and logs over OTLP, for Heroku's telemetry drains (Fir) or an add-on's endpoint.</summary>
+public static partial class TelemetryExtensions
+{
+    /// <summary>The span attribute and log scope that carry the router's <c>X-Request-ID</c>, which its log line shows as <c>request_id=</c>.</summary>
+    public const string RequestIdAttribute = "heroku.request_id";
+
+    /// <summary>
+    /// With <c>OTEL_EXPORTER_OTLP_ENDPOINT</c> set, exports over OTLP, from the web process and from commands: spans of
+    /// incoming requests (with the router's request id) and outgoing HTTP, and what the rest of the platform adds
+    /// (database commands, jobs from enqueue to run, email sends); ASP.NET Core's, HttpClient's and the runtime's
+    /// metrics; and every log entry, in the trace it was written in. Unset, it registers nothing.
+    /// </summary>
+    public static WebApplicationBuilder AddHerokuTelemetry(this WebApplicationBuilder builder, TelemetrySettings settings)
+    {
+        builder.Services.AddSingleton(settings);
+        // Off, nothing listens, so the platform's spans are never made (PlatformTelemetry.Source), and no exporter
+        // connects: OpenTelemetry's assemblies are not even loaded, as only the methods below name its types.
+        if (settings.Enabled)
+        {
+            AddOpenTelemetry(builder, settings);
+        }
+        return builder;
+    }
+
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    private static void AddOpenTelemetry(WebApplicationBuilder builder, TelemetrySettings settings)
+    {
+        var resource = settings.Resource(builder.Environment.ApplicationName);
+        builder.Services.AddOpenTelemetry()
+            // Only what the settings say: not the SDK's own reading of the same variables.
+            .ConfigureResource(attributes => attributes.Clear().AddTelemetrySdk().AddAttributes(resource))
+            .WithTracing(tracing => tracing
+                .SetSampler(Sampler(settings))
+                .AddAspNetCoreInstrumentation()
+                .AddHttpClientInstrumentation()
+                .AddSource(PlatformTelemetry.Source.Name)
+                .AddOtlpExporter("traces", options => Export(options, settings, "v1/traces")))
+            .WithMetrics(metrics => metrics
+                .AddAspNetCoreInstrumentation()
+                .AddHttpClientInstrumentation()
+                .AddRuntimeInstrumentation()
+                .AddOtlpExporter("metrics", (options, _) => Export(options, settings, "v1/metrics")))
+            .WithLogging(logging => logging.AddOtlpExporter("logs", options => Export(options, settings, "v1/logs")),
+                // Scopes carry the router's request id (RequestIdMiddleware) onto every entry of its request.
+                options => options.IncludeScopes = true);
+
+        // What the rest of the platform adds (IInstrumentation), once the services are known.
+        builder.Services.ConfigureOpenTelemetryTracerProvider((services, tracing) =>
+        {
+            foreach (var instrumentation in services.GetServices<IInstrumentation>())
+            {
+                instrumentation.AddTo(tracing);
+            }
+        });
+        builder.Services.ConfigureOpenTelemetryMeterProvider((services, metrics) =>
+        {
+            foreach (var instrumentation in services.GetServices<IInstrumentation>())
+            {
+                instrumentation.AddTo(metrics);
+            }
+        });
+        builder.Services.AddTransient<IStartupFilter, RequestIdStartupFilter>();
+    }
+
+    internal static Sampler Sampler(TelemetrySettings settings) => settings.Sampler switch
+    {
+        "always_on" => new AlwaysOnSampler(),
+        "always_off" => new AlwaysOffSampler(),
+        "traceidratio" => new TraceIdRatioBasedSampler(settings.SamplerRatio),
+        "parentbased_always_off" => new ParentBasedSampler(new AlwaysOffSampler()),
+        "parentbased_traceidratio" => new ParentBasedSampler(new TraceIdRatioBasedSampler(settings.SamplerRatio)),
+        _ => new ParentBasedSampler(new AlwaysOnSampler()),
+    };
+
+    // One named exporter per signal, each with its own path. Headers go on the client, not in the exporter's Headers,
+    // which it parses its own way (it decodes before it splits the pairs) and would read from the environment again.
+    private static void Export(OtlpExporterOptions options, TelemetrySettings settings, string httpPath)
+    {
+        var endpoint = settings.Endpoint!;
+#pragma warning disable CS0618 // gRPC is marked obsolete only for .NET Framework and .NET Standard.
+        options.Protocol = settings.Protocol == TelemetryProtocol.Grpc ? OtlpExportProtocol.Grpc : OtlpExportProtocol.HttpProtobuf;
+#pragma warning restore CS0618
+        // Like every SDK, OTLP/HTTP posts each signal to its path under the base URL; gRPC takes the base URL itself.
+        options.Endpoint = settings.Protocol == TelemetryProtocol.HttpProtobuf ? new Uri(endpoint.AbsoluteUri.TrimEnd('/') + "/" + httpPath) : endpoint;
+        options.Headers = null;
+        var timeout = TimeSpan.FromMilliseconds(options.TimeoutMilliseconds);
+        options.HttpClientFactory = () =>
+        {
+            var client = new HttpClient { Timeout = timeout };
+            foreach (var (name, value) in settings.Headers)
+            {
+                client.DefaultRequestHeaders.TryAddWithoutValidation(name, value);
+            }
+            return client;
+        };
+    }
+
+    /// <summary>
+    /// Starts telemetry for a command, which runs without starting the host (whose hosted service would start it),
+    /// and returns what flushes it when the command ends; nothing when telemetry is off.
+    /// </summary>
+    internal static IDisposable? StartForCommand(IServiceProvider services) =>
+        services.GetService<TelemetrySettings>() is { Enabled: true } ? StartProviders(services) : null;
+
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    private static IDisposable StartProviders(IServiceProvider services)
+    {
+        var tracing = services.GetService<TracerProvider>();
+        var metrics = services.GetService<MeterProvider>();
+        var logging = services.GetService<LoggerProvider>();
+        return new Flush(tracing, metrics, logging);
+    }
+
+    /// <summary>The router's request id when it has the router's form (20 to 200 of A-Z, a-z, 0-9, +, /, = and -), else null.</summary>
+    internal static string? RouterRequestId(HttpRequest request) =>
+        request.Headers["X-Request-ID"] is [{ } id] && RequestIdPattern().IsMatch(id) ? id : null;
+
+    // Heroku's router passes a client's X-Request-ID through only in this form, and makes a UUID otherwise; locally, with no
+    // router, anything else (a line break, a megabyte) stays out of spans and logs.
+    [GeneratedRegex("^[A-Za-z0-9+/=-]{20,200}$")]
+    private static partial Regex RequestIdPattern();
+
+    private sealed class Flush(TracerProvider? tracing, MeterProvider? metrics, LoggerProvider? logging) : IDisposable
+    {
+        public void Dispose()
+        {
+            tracing?.ForceFlush();
+            metrics?.ForceFlush();
+            logging?.ForceFlush();
+        }
+    }
+
+    private sealed class RequestIdStartupFilter : IStartupFilter
+    {
+        public Action<IApplicationBuilder> Configure(Action<IApplicationBuilder> next) => app =>
+        {
+            app.UseMiddleware<RequestIdMiddleware>();
+            next(app);
+        };
+    }
+
+    // First in the pipeline: the request's span gets the id, and a log scope puts it on every entry written while the
+    // request is served, whatever logger writes it.
+    private sealed class RequestIdMiddleware(RequestDelegate next, ILogger<RequestIdMiddleware> logger)
+    {
+        public async Task InvokeAsync(HttpContext context)
+        {
+            if (RouterRequestId(context.Request) is not { } id)
+            {
+                await next(context);
+                return;
+            }
+            Activity.Current?.SetTag(RequestIdAttribute, id);
+            using (logger.BeginScope(new KeyValuePair<string, object?>[] { new(RequestIdAttribute, id) }))
+            {
+                await next(context);
+            }
+        }
+    }
+}
+
+/// <summary>
+/// What another part of the platform adds to traces and metrics (the database's); registered as a service, and called
+/// only when telemetry is on, so that nothing of OpenTelemetry loads when it is off. No type of this assembly derives
+/// from one of OpenTelemetry's: MVC reads every type of it (it has tag helpers), which would load OpenTelemetry.
+/// </summary>
+internal interface IInstrumentation
+{
+    void AddTo(TracerProviderBuilder tracing);
+
+    void AddTo(MeterProviderBuilder metrics);
+}
+
+/// <summary>The platform's own spans (jobs, email): made only while telemetry listens.</summary>
+internal static class PlatformTelemetry
+{
+    public static readonly ActivitySource Source = new("Heroku.AspNetCore");
+}
