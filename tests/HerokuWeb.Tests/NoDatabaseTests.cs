@@ -12,17 +12,21 @@ public sealed class NoDatabaseTests(TemplatePackage package, PreparedApps apps)
     private Task<GeneratedApp> AppAsync() => apps.PublishedAsync(package, Scenario.NoDatabase);
 
     [Fact]
-    public async Task The_contact_form_posts_and_shows_its_notice_after_the_redirect()
+    public async Task The_contact_form_posts_and_shows_its_notice_after_the_redirect_and_its_log_line_has_the_routers_request_id()
     {
         await using var web = await (await AppAsync()).StartWebAsync(ConfigVars.Production());
         using var client = web.CreateClient(new CookieContainer());
         var token = Html.AntiforgeryToken(await client.GetStringAsync("/Contact"));
+        // As Heroku's router sets it, and shows it as request_id= in its own log line for the request.
+        var requestId = Guid.NewGuid().ToString();
+        using var request = new HttpRequestMessage(HttpMethod.Post, "/Contact") { Content = Html.Form(token, ("Input.Name", "Ada"), ("Input.Message", "Hello")) };
+        request.Headers.Add("X-Request-ID", requestId);
 
-        var post = await client.PostAsync("/Contact", Html.Form(token, ("Input.Name", "Ada"), ("Input.Message", "Hello")));
+        var post = await client.SendAsync(request);
 
         Assert.Equal(HttpStatusCode.Redirect, post.StatusCode);
         Assert.Contains("Thanks, Ada", await client.GetStringAsync("/Contact"));
-        await web.WaitForOutputAsync("Contact message from Ada: Hello");
+        await web.WaitForOutputAsync($"Contact message from Ada: Hello request_id={requestId}\n");
     }
 
     [Fact]

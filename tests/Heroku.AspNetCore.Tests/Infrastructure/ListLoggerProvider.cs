@@ -3,10 +3,19 @@ using Microsoft.Extensions.Logging;
 
 namespace Heroku.AspNetCore.Tests;
 
-/// <summary>Every entry logged, as one line like the Heroku formatter's: message, then each exception's message.</summary>
-internal sealed class ListLoggerProvider : ILoggerProvider
+/// <summary>
+/// Every entry logged, as one line like the Heroku formatter's: message, then each exception's message; and with it
+/// the router's request id that the console line would end with, if any.
+/// </summary>
+internal sealed class ListLoggerProvider : ILoggerProvider, ISupportExternalScope
 {
+    private IExternalScopeProvider? _scopes;
+
     public ConcurrentQueue<(LogLevel Level, string Text)> Lines { get; } = new();
+
+    public ConcurrentQueue<(string Text, string? RequestId)> RequestIds { get; } = new();
+
+    public void SetScopeProvider(IExternalScopeProvider scopeProvider) => _scopes = scopeProvider;
 
     public ILogger CreateLogger(string categoryName) => new Logger(this, categoryName);
 
@@ -28,6 +37,7 @@ internal sealed class ListLoggerProvider : ILoggerProvider
                 text += $" {current.GetType().FullName}: {current.Message}";
             }
             provider.Lines.Enqueue((logLevel, text));
+            provider.RequestIds.Enqueue((text, RouterRequestId.InScope(provider._scopes)));
         }
     }
 }

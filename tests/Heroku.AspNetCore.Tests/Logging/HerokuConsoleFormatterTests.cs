@@ -13,12 +13,25 @@ public sealed class HerokuConsoleFormatterTests
     private static string Format(string message, Exception? exception = null, StackTraces stackTraces = StackTraces.None) =>
         Format(new HerokuConsoleFormatter(new StaticOptions(new HerokuConsoleFormatterOptions { StackTraces = stackTraces })), message, exception);
 
-    private static string Format(ConsoleFormatter formatter, string message, Exception? exception)
+    private static string Format(ConsoleFormatter formatter, string message, Exception? exception, IExternalScopeProvider? scopes = null)
     {
         using var writer = new StringWriter();
-        formatter.Write(new LogEntry<string>(LogLevel.Error, "Tests", new EventId(7), message, exception, (state, _) => state), null, writer);
+        formatter.Write(new LogEntry<string>(LogLevel.Error, "Tests", new EventId(7), message, exception, (state, _) => state), scopes, writer);
         return writer.ToString();
     }
+
+    // Scopes as a request's entries have them: the host's own, and the router's request id (RouterRequestId).
+    private static LoggerExternalScopeProvider RequestScopes(params object[] scopes)
+    {
+        var provider = new LoggerExternalScopeProvider();
+        foreach (var scope in scopes)
+        {
+            provider.Push(scope);
+        }
+        return provider;
+    }
+
+    private static HerokuConsoleFormatter Formatter() => new(new StaticOptions(new HerokuConsoleFormatterOptions()));
 
     private static Exception Thrown()
     {
@@ -209,6 +222,27 @@ public sealed class HerokuConsoleFormatterTests
         Assert.EndsWith(" …\n", line);
         Assert.DoesNotContain(Rune.ReplacementChar, line.EnumerateRunes());
         Assert.DoesNotContain('\u2028', line);
+    }
+
+    [Fact]
+    public void An_entry_written_while_serving_a_request_ends_with_the_routers_request_id()
+    {
+        var requestId = Guid.NewGuid().ToString();
+        var scopes = RequestScopes(new Dictionary<string, object?> { ["RequestPath"] = "/orders" }, new RouterRequestId.Scope(requestId));
+
+        Assert.Equal($"fail: Tests[7] Order placed. request_id={requestId}\n", Format(Formatter(), "Order placed.", null, scopes));
+        Assert.Equal("fail: Tests[7] Order placed.\n", Format(Formatter(), "Order placed.", null, RequestScopes(new Dictionary<string, object?> { ["RequestPath"] = "/orders" })));
+    }
+
+    [Fact]
+    public void A_line_cut_to_fit_keeps_its_request_id_whole()
+    {
+        var requestId = new string('r', 200);
+
+        var line = Format(Formatter(), new string('é', 20_000), new InvalidOperationException(new string('x', 20_000)), RequestScopes(new RouterRequestId.Scope(requestId)));
+
+        Assert.True(Encoding.UTF8.GetByteCount(line) <= HerokuConsoleFormatter.MaxLineBytes);
+        Assert.EndsWith($" … request_id={requestId}\n", line);
     }
 
     [Fact]

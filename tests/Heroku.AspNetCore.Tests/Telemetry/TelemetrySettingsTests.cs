@@ -61,6 +61,31 @@ public sealed class TelemetrySettingsTests
         Assert.False(settings.Enabled);
     }
 
+    [Fact]
+    public void Each_signal_is_sent_unless_its_exporter_is_none_and_with_none_of_them_it_is_off()
+    {
+        var endpoint = ("OTEL_EXPORTER_OTLP_ENDPOINT", "http://localhost:4318");
+
+        var all = Read(endpoint);
+        Assert.Equal((true, true, true), (all.Traces, all.Metrics, all.Logs));
+        var tracesOnly = Read(endpoint, ("OTEL_METRICS_EXPORTER", "none"), ("OTEL_LOGS_EXPORTER", "none"), ("OTEL_TRACES_EXPORTER", "otlp"));
+        Assert.Equal((true, false, false, true), (tracesOnly.Traces, tracesOnly.Metrics, tracesOnly.Logs, tracesOnly.Enabled));
+        Assert.False(Read(endpoint, ("OTEL_TRACES_EXPORTER", "none"), ("OTEL_METRICS_EXPORTER", "none"), ("OTEL_LOGS_EXPORTER", "none")).Enabled);
+    }
+
+    [Theory]
+    [InlineData("OTEL_TRACES_EXPORTER", "zipkin")]
+    [InlineData("OTEL_METRICS_EXPORTER", "prometheus")]
+    [InlineData("OTEL_LOGS_EXPORTER", "console")]
+    [InlineData("OTEL_LOGS_EXPORTER", "otlp,console")]
+    public void An_exporter_other_than_otlp_or_none_is_a_named_error(string name, string value)
+    {
+        var problem = Problem(("OTEL_EXPORTER_OTLP_ENDPOINT", "http://localhost:4318"), (name, value));
+
+        Assert.Equal(name, problem.Name);
+        Assert.StartsWith("is not an exporter this app has: use otlp, or none", problem.Reason, StringComparison.Ordinal);
+    }
+
     [Theory]
     [InlineData("http/protobuf", TelemetryProtocol.HttpProtobuf)]
     [InlineData("grpc", TelemetryProtocol.Grpc)]

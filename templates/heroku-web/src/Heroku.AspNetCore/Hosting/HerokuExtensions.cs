@@ -108,7 +108,9 @@ public static class HerokuExtensions
         var settings = app.Services.GetRequiredService<HerokuSettings>();
         var pipeline = app.Services.GetRequiredService<IOptions<HerokuPipelineOptions>>().Value;
 
-        // First, so everything after it sees the visitor's scheme and address rather than the router's.
+        // First, so that every entry logged while serving a request has the router's request id (RouterRequestId.cs).
+        app.UseRouterRequestId();
+        // Then, so everything after it sees the visitor's scheme and address rather than the router's.
         app.UseForwardedHeaders();
         if (app.Environment.IsProduction())
         {

@@ -1,6 +1,5 @@
 using System.Diagnostics;
 using System.Runtime.CompilerServices;
-using System.Text.RegularExpressions;
 using OpenTelemetry;
 using OpenTelemetry.Exporter;
 using OpenTelemetry.Logs;
@@ -11,13 +10,14 @@ using OpenTelemetry.Trace;
 namespace Heroku.AspNetCore;
 
 /// <summary>OpenTelemetry's traces, metrics and logs over OTLP, for Heroku's telemetry drains (Fir) or an add-on's endpoint.</summary>
-public static partial class TelemetryExtensions
+public static class TelemetryExtensions
 {
-    /// <summary>The span attribute and log scope that carry the router's <c>X-Request-ID</c>, which its log line shows as <c>request_id=</c>.</summary>
+    /// <summary>The span and log attribute that carries the router's <c>X-Request-ID</c>, which its log line shows as <c>request_id=</c>.</summary>
     public const string RequestIdAttribute = "heroku.request_id";
 
     /// <summary>
-    /// With <c>OTEL_EXPORTER_OTLP_ENDPOINT</c> set, exports over OTLP, from the web process and from commands: spans of
+    /// With <c>OTEL_EXPORTER_OTLP_ENDPOINT</c> set, exports over OTLP, from the web process and from commands (each signal
+    /// unless its <c>OTEL_*_EXPORTER</c> is <c>none</c>): spans of
     /// incoming requests (with the router's request id) and outgoing HTTP, and what the rest of the platform adds
     /// (database commands, jobs from enqueue to run, email sends); ASP.NET Core's, HttpClient's and the runtime's
     /// metrics; and every log entry, in the trace it was written in. Unset, it registers nothing.
@@ -38,40 +38,47 @@ public static partial class TelemetryExtensions
     private static void AddOpenTelemetry(WebApplicationBuilder builder, TelemetrySettings settings)
     {
         var resource = settings.Resource(builder.Environment.ApplicationName);
-        builder.Services.AddOpenTelemetry()
+        var telemetry = builder.Services.AddOpenTelemetry()
             // Only what the settings say: not the SDK's own reading of the same variables.
-            .ConfigureResource(attributes => attributes.Clear().AddTelemetrySdk().AddAttributes(resource))
-            .WithTracing(tracing => tracing
+            .ConfigureResource(attributes => attributes.Clear().AddTelemetrySdk().AddAttributes(resource));
+        // With each signal, what the rest of the platform adds to it (IInstrumentation), once the services are known.
+        if (settings.Traces)
+        {
+            telemetry.WithTracing(tracing => tracing
                 .SetSampler(Sampler(settings))
                 .AddAspNetCoreInstrumentation()
                 .AddHttpClientInstrumentation()
                 .AddSource(PlatformTelemetry.Source.Name)
-                .AddOtlpExporter("traces", options => Export(options, settings, "v1/traces")))
-            .WithMetrics(metrics => metrics
+                .AddOtlpExporter("traces", options => Export(options, settings, "v1/traces")));
+            builder.Services.ConfigureOpenTelemetryTracerProvider((services, tracing) =>
+            {
+                foreach (var instrumentation in services.GetServices<IInstrumentation>())
+                {
+                    instrumentation.AddTo(tracing);
+                }
+            });
+        }
+        if (settings.Metrics)
+        {
+            telemetry.WithMetrics(metrics => metrics
                 .AddAspNetCoreInstrumentation()
                 .AddHttpClientInstrumentation()
                 .AddRuntimeInstrumentation()
-                .AddOtlpExporter("metrics", (options, _) => Export(options, settings, "v1/metrics")))
-            .WithLogging(logging => logging.AddOtlpExporter("logs", options => Export(options, settings, "v1/logs")),
-                // Scopes carry the router's request id (RequestIdMiddleware) onto every entry of its request.
+                .AddOtlpExporter("metrics", (options, _) => Export(options, settings, "v1/metrics")));
+            builder.Services.ConfigureOpenTelemetryMeterProvider((services, metrics) =>
+            {
+                foreach (var instrumentation in services.GetServices<IInstrumentation>())
+                {
+                    instrumentation.AddTo(metrics);
+                }
+            });
+        }
+        if (settings.Logs)
+        {
+            telemetry.WithLogging(logging => logging.AddOtlpExporter("logs", options => Export(options, settings, "v1/logs")),
+                // Scopes carry the router's request id (RouterRequestId) onto every entry of its request.
                 options => options.IncludeScopes = true);
-
-        // What the rest of the platform adds (IInstrumentation), once the services are known.
-        builder.Services.ConfigureOpenTelemetryTracerProvider((services, tracing) =>
-        {
-            foreach (var instrumentation in services.GetServices<IInstrumentation>())
-            {
-                instrumentation.AddTo(tracing);
-            }
-        });
-        builder.Services.ConfigureOpenTelemetryMeterProvider((services, metrics) =>
-        {
-            foreach (var instrumentation in services.GetServices<IInstrumentation>())
-            {
-                instrumentation.AddTo(metrics);
-            }
-        });
-        builder.Services.AddTransient<IStartupFilter, RequestIdStartupFilter>();
+        }
     }
 
     internal static Sampler Sampler(TelemetrySettings settings) => settings.Sampler switch
@@ -123,15 +130,6 @@ public static partial class TelemetryExtensions
         return new Flush(tracing, metrics, logging);
     }
 
-    /// <summary>The router's request id when it has the router's form (20 to 200 of A-Z, a-z, 0-9, +, /, = and -), else null.</summary>
-    internal static string? RouterRequestId(HttpRequest request) =>
-        request.Headers["X-Request-ID"] is [{ } id] && RequestIdPattern().IsMatch(id) ? id : null;
-
-    // Heroku's router passes a client's X-Request-ID through only in this form, and makes a UUID otherwise; locally, with no
-    // router, anything else (a line break, a megabyte) stays out of spans and logs.
-    [GeneratedRegex("^[A-Za-z0-9+/=-]{20,200}$")]
-    private static partial Regex RequestIdPattern();
-
     private sealed class Flush(TracerProvider? tracing, MeterProvider? metrics, LoggerProvider? logging) : IDisposable
     {
         public void Dispose()
@@ -139,34 +137,6 @@ public static partial class TelemetryExtensions
             tracing?.ForceFlush();
             metrics?.ForceFlush();
             logging?.ForceFlush();
-        }
-    }
-
-    private sealed class RequestIdStartupFilter : IStartupFilter
-    {
-        public Action<IApplicationBuilder> Configure(Action<IApplicationBuilder> next) => app =>
-        {
-            app.UseMiddleware<RequestIdMiddleware>();
-            next(app);
-        };
-    }
-
-    // First in the pipeline: the request's span gets the id, and a log scope puts it on every entry written while the
-    // request is served, whatever logger writes it.
-    private sealed class RequestIdMiddleware(RequestDelegate next, ILogger<RequestIdMiddleware> logger)
-    {
-        public async Task InvokeAsync(HttpContext context)
-        {
-            if (RouterRequestId(context.Request) is not { } id)
-            {
-                await next(context);
-                return;
-            }
-            Activity.Current?.SetTag(RequestIdAttribute, id);
-            using (logger.BeginScope(new KeyValuePair<string, object?>[] { new(RequestIdAttribute, id) }))
-            {
-                await next(context);
-            }
         }
     }
 }

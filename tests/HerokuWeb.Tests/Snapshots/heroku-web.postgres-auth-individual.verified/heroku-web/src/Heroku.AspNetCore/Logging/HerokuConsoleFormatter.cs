@@ -8,7 +8,8 @@ namespace Heroku.AspNetCore;
 
 /// <summary>
 /// One line per entry for Heroku's log router, which timestamps each line and splits any over 10,000 bytes:
-/// <c>fail: Category[event] message Exception.Type: message</c>. The stack trace is added only where it
+/// <c>fail: Category[event] message Exception.Type: message</c>, then <c>request_id=</c> and the router's request id
+/// if it was written while serving a request (<see cref="RouterRequestId"/>). The stack trace is added only where it
 /// helps: in Development on the lines below, indented, for a terminal; with DEBUG=true elsewhere on the
 /// entry's own line. Whatever ends a line somewhere (CR, LF, VT, FF, NEL, U+2028, U+2029) becomes a space on
 /// the entry's line and an indented line break below it, so a visitor's text cannot forge an entry in any
@@ -46,7 +47,9 @@ internal sealed class HerokuConsoleFormatter(IOptionsMonitor<HerokuConsoleFormat
             line.Append(' ').Append(explained ? $"{exception.GetType().FullName}: {exception.Message}"
                 : stackTraces == StackTraces.OnTheLine ? exception.ToString() : Describe(exception));
         }
-        textWriter.Write(LogText.Line(line.ToString()));
+        // Last, after whatever the line had to lose to fit, so that a line always leads to the router's.
+        var requestId = RouterRequestId.InScope(scopeProvider) is { } id ? $" request_id={id}" : "";
+        textWriter.Write(LogText.Line(line.ToString(), requestId));
         textWriter.Write('\n');
 
         if (exception is not null && !explained && stackTraces == StackTraces.Below)
@@ -96,8 +99,11 @@ internal static class LogText
     private static readonly SearchValues<char> Unsafe = SearchValues.Create(string.Concat(Enumerable.Range(0, 0xA0)
         .Where(c => c is (< 0x20 and not '\t') or >= 0x7F).Select(c => (char)c)) + "\u2028\u2029");
 
-    /// <summary><paramref name="text"/> on one line and at most <see cref="MaxLineBytes"/> with its line break.</summary>
-    public static string Line(string text) => Fit(OneLine(text));
+    /// <summary>
+    /// <paramref name="text"/> on one line, then <paramref name="suffix"/> (safe text), at most <see cref="MaxLineBytes"/>
+    /// with its line break: what is cut to fit is cut from the text, never from the suffix.
+    /// </summary>
+    public static string Line(string text, string suffix = "") => Fit(OneLine(text), Encoding.UTF8.GetByteCount(suffix)) + suffix;
 
     /// <summary>
     /// <paramref name="text"/> without line breaks: each one (CR LF counts as one) becomes <paramref name="lineBreak"/>,
@@ -126,10 +132,10 @@ internal static class LogText
     public static string Shorten(string text, int length) =>
         text.Length <= length ? text : string.Concat(text.AsSpan(0, char.IsHighSurrogate(text[length - 1]) ? length - 1 : length), "…");
 
-    // At most MaxLineBytes - 1 bytes of UTF-8, leaving room for the line break, cut between characters.
-    private static string Fit(string line)
+    // At most MaxLineBytes - 1 - room bytes of UTF-8, leaving room for the line break and a suffix, cut between characters.
+    private static string Fit(string line, int room)
     {
-        var limit = MaxLineBytes - 1;
+        var limit = MaxLineBytes - 1 - room;
         if (Encoding.UTF8.GetByteCount(line) <= limit)
         {
             return line;

@@ -44,6 +44,21 @@ public sealed partial class TelemetrySettings(SettingsReader env)
     public double SamplerRatio { get; } = env.Optional("OTEL_TRACES_SAMPLER_ARG", 1.0, ParseRatio,
         help: "for the traceidratio samplers, the share of traces kept, from 0 to 1, e.g. 0.25 (default 1)");
 
+    /// <summary>Whether traces are sent: <c>OTEL_TRACES_EXPORTER</c> is <c>otlp</c> (the default) or <c>none</c>.</summary>
+    public bool Traces { get; } = env.Optional("OTEL_TRACES_EXPORTER", true, ParseExporter,
+        help: "otlp or none (default otlp)");
+
+    /// <summary>Whether metrics are sent: <c>OTEL_METRICS_EXPORTER</c> is <c>otlp</c> (the default) or <c>none</c>.</summary>
+    public bool Metrics { get; } = env.Optional("OTEL_METRICS_EXPORTER", true, ParseExporter,
+        help: "otlp or none (default otlp)");
+
+    /// <summary>
+    /// Whether log entries are sent: <c>OTEL_LOGS_EXPORTER</c> is <c>otlp</c> (the default) or <c>none</c>, as when the
+    /// backend already has them from a log drain.
+    /// </summary>
+    public bool Logs { get; } = env.Optional("OTEL_LOGS_EXPORTER", true, ParseExporter,
+        help: "otlp or none (default otlp); none when a log drain already sends the logs");
+
     /// <summary>True when <c>OTEL_SDK_DISABLED=true</c>: nothing is exported or collected, whatever the endpoint.</summary>
     public bool Disabled { get; } = env.Optional("OTEL_SDK_DISABLED", false, Parse.Boolean,
         help: "true or false (default false)");
@@ -64,8 +79,8 @@ public sealed partial class TelemetrySettings(SettingsReader env)
     public string? Dyno { get; } = env.Optional<string?>("DYNO", null, text => text,
         help: "the dyno's name, e.g. web.1; Heroku sets it");
 
-    /// <summary>Whether anything is exported: an endpoint is set and the SDK is not disabled.</summary>
-    public bool Enabled => Endpoint is not null && !Disabled;
+    /// <summary>Whether anything is exported: an endpoint is set, the SDK is not disabled, and a signal is sent.</summary>
+    public bool Enabled => Endpoint is not null && !Disabled && (Traces || Metrics || Logs);
 
     /// <summary>
     /// The resource every signal carries: <c>service.name</c> (<c>OTEL_SERVICE_NAME</c>, else <c>HEROKU_APP_NAME</c>,
@@ -159,6 +174,14 @@ public sealed partial class TelemetrySettings(SettingsReader env)
     {
         "always_on" or "always_off" or "traceidratio" or "parentbased_always_on" or "parentbased_always_off" or "parentbased_traceidratio" => text,
         _ => throw new FormatException("is not a sampler .NET's SDK has: use always_on, always_off, traceidratio or their parentbased_ forms"),
+    };
+
+    // The specification allows a list and other exporters (zipkin, console); the OTLP exporter is the one this has.
+    private static bool ParseExporter(string text) => text switch
+    {
+        "otlp" => true,
+        "none" => false,
+        _ => throw new FormatException("is not an exporter this app has: use otlp, or none to send none of this signal"),
     };
 
     private static double ParseRatio(string text) =>
