@@ -219,6 +219,64 @@ public sealed class TelemetryTests(PostgresServer postgres)
     }
 
     [Fact]
+    public async Task With_grpc_every_signal_goes_to_the_base_url_over_http2_with_the_headers()
+    {
+        await using var receiver = await OtlpGrpcReceiver.StartAsync();
+        var requestId = NewRequestId();
+        var settings = SettingsReader.Read(TestSettings.Configuration(new Dictionary<string, string?>
+        {
+            ["OTEL_EXPORTER_OTLP_ENDPOINT"] = receiver.Endpoint,
+            ["OTEL_EXPORTER_OTLP_PROTOCOL"] = "grpc",
+            ["OTEL_EXPORTER_OTLP_HEADERS"] = $"x-api-key={ApiKey}",
+        }), env => new TelemetrySettings(env));
+        var app = App(settings, app => app.MapGet("/grpc/{id}", (string id, ILoggerFactory loggers) =>
+        {
+            loggers.CreateLogger("Shop.Orders").LogInformation("Order {OrderId} placed", id);
+            return id;
+        }));
+        using (var client = await TestApps.StartAsync(app))
+        {
+            (await client.SendAsync(Get($"/grpc/{requestId}", requestId))).EnsureSuccessStatusCode();
+            await JobsApps.WaitUntilAsync(() => receiver.Spans.Any(span => span.Attributes.GetValueOrDefault("url.path") as string == $"/grpc/{requestId}"),
+                "the span, over gRPC");
+        }
+        await app.DisposeAsync();
+
+        var span = Assert.Single(receiver.Spans, span => span.Attributes.GetValueOrDefault("url.path") as string == $"/grpc/{requestId}");
+        Assert.Equal(requestId, span.Attributes[TelemetryExtensions.RequestIdAttribute]);
+        Assert.Contains(receiver.Logs, log => log.Attributes.GetValueOrDefault("OrderId") as string == requestId && log.TraceId == span.TraceId);
+        Assert.Contains(receiver.Metrics, metric => metric.Name == "http.server.request.duration");
+        Assert.All(receiver.Calls, call =>
+        {
+            Assert.Equal("HTTP/2", call.Protocol);
+            Assert.Equal(ApiKey, call.Headers["x-api-key"]);
+        });
+    }
+
+    [Fact]
+    public async Task A_signal_whose_exporter_is_none_is_neither_collected_nor_sent()
+    {
+        await using var receiver = OtlpReceiver.Start();
+        var app = App(Settings(receiver, ("OTEL_LOGS_EXPORTER", "none"), ("OTEL_METRICS_EXPORTER", "none")),
+            app => app.MapGet("/traces-only", (ILoggerFactory loggers) =>
+            {
+                loggers.CreateLogger("Shop").LogInformation("Something not to send");
+                return "ok";
+            }));
+        using (var client = await TestApps.StartAsync(app))
+        {
+            Assert.NotNull(app.Services.GetService<TracerProvider>());
+            Assert.Null(app.Services.GetService<MeterProvider>());
+            Assert.Null(app.Services.GetService<LoggerProvider>());
+            (await client.GetAsync("/traces-only")).EnsureSuccessStatusCode();
+            await SpanOfAsync(receiver, "/traces-only");
+        }
+        await app.DisposeAsync();
+
+        Assert.Equal(["/v1/traces"], receiver.Requests.Select(request => request.Path).Distinct());
+    }
+
+    [Fact]
     public async Task A_job_continues_the_trace_of_the_request_that_enqueued_it_and_its_database_commands_nest_in_its_span()
     {
         await using var receiver = OtlpReceiver.Start();
