@@ -14,9 +14,12 @@ public sealed class OtlpReceiver : IAsyncDisposable
     private readonly HttpListener _listener = new();
     private readonly Task _loop;
 
-    private OtlpReceiver(int port)
+    private readonly string? _apiKey;
+
+    private OtlpReceiver(int port, string? apiKey)
     {
         Port = port;
+        _apiKey = apiKey;
         _listener.Prefixes.Add($"http://127.0.0.1:{port}/");
         _listener.Start();
         _loop = Task.Run(ListenAsync);
@@ -36,13 +39,14 @@ public sealed class OtlpReceiver : IAsyncDisposable
     /// <summary>Each request's path and headers, in the order they came.</summary>
     public ConcurrentQueue<(string Path, WebHeaderCollection Headers)> Requests { get; } = new();
 
-    public static OtlpReceiver Start()
+    /// <summary>Starts a receiver; with <paramref name="apiKey"/>, one that answers 401 to a post without it in <c>x-api-key</c>, as backends do.</summary>
+    public static OtlpReceiver Start(string? apiKey = null)
     {
         for (var attempt = 0; ; attempt++)
         {
             try
             {
-                return new OtlpReceiver(Ports.Free());
+                return new OtlpReceiver(Ports.Free(), apiKey);
             }
             catch (HttpListenerException) when (attempt < 5)
             {
@@ -68,6 +72,12 @@ public sealed class OtlpReceiver : IAsyncDisposable
             await context.Request.InputStream.CopyToAsync(body);
             var path = context.Request.Url?.AbsolutePath ?? "";
             Requests.Enqueue((path, (WebHeaderCollection)context.Request.Headers));
+            if (_apiKey is not null && context.Request.Headers["x-api-key"] != _apiKey)
+            {
+                context.Response.StatusCode = 401;
+                context.Response.Close();
+                continue;
+            }
             var known = true;
             switch (path)
             {

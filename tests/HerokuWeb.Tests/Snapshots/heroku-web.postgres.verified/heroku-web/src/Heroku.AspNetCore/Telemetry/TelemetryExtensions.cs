@@ -25,6 +25,8 @@ public static class TelemetryExtensions
     public static WebApplicationBuilder AddHerokuTelemetry(this WebApplicationBuilder builder, TelemetrySettings settings)
     {
         builder.Services.AddSingleton(settings);
+        // check: the endpoint takes an export with the app's headers (Telemetry/TelemetryCheck.cs).
+        builder.Services.AddSingleton<IDeployCheck, TelemetryCheck>();
         // Off, nothing listens, so the platform's spans are never made (PlatformTelemetry.Source), and no exporter
         // connects: OpenTelemetry's assemblies are not even loaded, as only the methods below name its types.
         if (settings.Enabled)
