@@ -36,9 +36,13 @@ public sealed class TelemetryTests(PostgresServer postgres)
         return SettingsReader.Read(TestSettings.Configuration(variables), env => new TelemetrySettings(env));
     }
 
-    private static WebApplication App(TelemetrySettings telemetry, Action<WebApplication> map)
+    private static WebApplication App(TelemetrySettings telemetry, Action<WebApplication> map, ListLoggerProvider? logs = null)
     {
         var builder = TestApps.CreateBuilder();
+        if (logs is not null)
+        {
+            builder.Logging.AddProvider(logs);
+        }
         builder.AddHeroku(TestSettings.Heroku());
         WithTelemetry(telemetry)(builder);
         var app = builder.Build();
@@ -251,6 +255,30 @@ public sealed class TelemetryTests(PostgresServer postgres)
             Assert.Equal("HTTP/2", call.Protocol);
             Assert.Equal(ApiKey, call.Headers["x-api-key"]);
         });
+    }
+
+    [Fact]
+    public async Task An_export_that_fails_is_one_warning_in_the_log_that_names_the_endpoint_and_why()
+    {
+        var logs = new ListLoggerProvider();
+        var port = Ports.Free(); // nothing listens there
+        var settings = Settings(null, ("OTEL_EXPORTER_OTLP_ENDPOINT", $"http://127.0.0.1:{port}"), ("OTEL_EXPORTER_OTLP_HEADERS", $"x-api-key={ApiKey}"));
+        var app = App(settings, app => app.MapGet("/lost", () => "ok"), logs);
+        using (var client = await TestApps.StartAsync(app))
+        {
+            (await client.GetAsync("/lost")).EnsureSuccessStatusCode();
+            // The span's batch goes in 100 ms (OTEL_BSP_SCHEDULE_DELAY), and fails.
+            await JobsApps.WaitUntilAsync(() => logs.Lines.Any(line => line.Text.Contains("telemetry: an export failed", StringComparison.Ordinal)), "the failure's warning");
+        }
+        // Each signal's last export, on the way out, fails too: within the minute, no more lines.
+        await app.DisposeAsync();
+
+        var warning = Assert.Single(logs.Lines, line => line.Text.Contains("telemetry: an export failed", StringComparison.Ordinal));
+        Assert.Equal(LogLevel.Warning, warning.Level);
+        Assert.Contains($"http://127.0.0.1:{port}/v1/", warning.Text);
+        Assert.Contains("Connection refused", warning.Text);
+        Assert.DoesNotContain(ApiKey, warning.Text);
+        Assert.DoesNotContain("\n", warning.Text);
     }
 
     [Fact]

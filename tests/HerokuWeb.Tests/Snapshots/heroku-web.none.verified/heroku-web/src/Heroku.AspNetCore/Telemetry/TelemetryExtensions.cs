@@ -43,6 +43,9 @@ public static class TelemetryExtensions
         var telemetry = builder.Services.AddOpenTelemetry()
             // Only what the settings say: not the SDK's own reading of the same variables.
             .ConfigureResource(attributes => attributes.Clear().AddTelemetrySdk().AddAttributes(resource));
+        // A failed export as a warning in the log, made with the first provider that is.
+        builder.Services.AddSingleton<ExportFailures>();
+
         // With each signal, what the rest of the platform adds to it (IInstrumentation), once the services are known.
         if (settings.Traces)
         {
@@ -54,6 +57,7 @@ public static class TelemetryExtensions
                 .AddOtlpExporter("traces", options => Export(options, settings, "v1/traces")));
             builder.Services.ConfigureOpenTelemetryTracerProvider((services, tracing) =>
             {
+                services.GetRequiredService<ExportFailures>();
                 foreach (var instrumentation in services.GetServices<IInstrumentation>())
                 {
                     instrumentation.AddTo(tracing);
@@ -69,6 +73,7 @@ public static class TelemetryExtensions
                 .AddOtlpExporter("metrics", (options, _) => Export(options, settings, "v1/metrics")));
             builder.Services.ConfigureOpenTelemetryMeterProvider((services, metrics) =>
             {
+                services.GetRequiredService<ExportFailures>();
                 foreach (var instrumentation in services.GetServices<IInstrumentation>())
                 {
                     instrumentation.AddTo(metrics);
@@ -80,6 +85,7 @@ public static class TelemetryExtensions
             telemetry.WithLogging(logging => logging.AddOtlpExporter("logs", options => Export(options, settings, "v1/logs")),
                 // Scopes carry the router's request id (RouterRequestId) onto every entry of its request.
                 options => options.IncludeScopes = true);
+            builder.Services.ConfigureOpenTelemetryLoggerProvider((services, _) => services.GetRequiredService<ExportFailures>());
         }
     }
 

@@ -14,8 +14,8 @@ public sealed partial class TelemetrySettings(SettingsReader env)
 {
     /// <summary>Where traces, metrics and logs go, over OTLP; null: nowhere, and nothing is collected.</summary>
     public Uri? Endpoint { get; } = env.Optional<Uri?>("OTEL_EXPORTER_OTLP_ENDPOINT", null, ParseEndpoint,
-        help: "the base URL of an OTLP receiver, e.g. https://otlp.example.com:4318 (http/protobuf) or :4317 (grpc); "
-            + "on Heroku Fir, `heroku telemetry:add` sends to one");
+        help: "the base URL of an OTLP receiver (an observability add-on's or a collector's), e.g. "
+            + "https://otlp.example.com:4318 (http/protobuf) or :4317 (grpc)");
 
     /// <summary>How they go: <c>http/protobuf</c> (the default, as the OpenTelemetry specification recommends) or <c>grpc</c>.</summary>
     public TelemetryProtocol Protocol { get; } = env.Optional("OTEL_EXPORTER_OTLP_PROTOCOL", TelemetryProtocol.HttpProtobuf, ParseProtocol,
