@@ -188,18 +188,8 @@ public sealed partial class JobsTests(TemplatePackage package, PreparedApps apps
         browser.AssertNoProblems();
     }
 
-    private static async Task WaitUntilAsync(Func<bool> condition, string what, params AppProcess[] processes)
-    {
-        var deadline = DateTime.UtcNow + Patience;
-        while (!condition())
-        {
-            if (DateTime.UtcNow > deadline)
-            {
-                throw new TimeoutException($"Waited {Patience.TotalMinutes} minutes for {what}.\n{string.Join("\n---\n", processes.Select(process => process.Output))}");
-            }
-            await Task.Delay(100);
-        }
-    }
+    private static Task WaitUntilAsync(Func<bool> condition, string what, params AppProcess[] processes) =>
+        AppProcess.WaitUntilAsync(condition, what, Patience, processes);
 
     private static long Count(string database, string sql) => Query(database, sql) is long count ? count : -1;
 

@@ -91,16 +91,6 @@ public sealed class TelemetryTests(TemplatePackage package, PreparedApps apps, P
 
     private static string? Path(OtlpSpan span) => span.Attributes.GetValueOrDefault("url.path") as string;
 
-    private static async Task WaitUntilAsync(Func<bool> condition, string what, params AppProcess[] processes)
-    {
-        var deadline = DateTime.UtcNow + Patience;
-        while (!condition())
-        {
-            if (DateTime.UtcNow > deadline)
-            {
-                throw new TimeoutException($"Waited {Patience.TotalMinutes} minutes for {what}.\n{string.Join("\n---\n", processes.Select(process => process.Output))}");
-            }
-            await Task.Delay(100);
-        }
-    }
+    private static Task WaitUntilAsync(Func<bool> condition, string what, params AppProcess[] processes) =>
+        AppProcess.WaitUntilAsync(condition, what, Patience, processes);
 }

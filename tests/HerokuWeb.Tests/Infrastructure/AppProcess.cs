@@ -116,6 +116,20 @@ public sealed class AppProcess : IAsyncDisposable
         throw new TimeoutException($"The web process did not answer /healthz within {(timeout ?? StartTimeout).TotalSeconds} s.\n{Output}");
     }
 
+    /// <summary>Waits for <paramref name="condition"/>, and past <paramref name="patience"/> fails with what the processes wrote.</summary>
+    public static async Task WaitUntilAsync(Func<bool> condition, string what, TimeSpan patience, params AppProcess[] processes)
+    {
+        var deadline = DateTime.UtcNow + patience;
+        while (!condition())
+        {
+            if (DateTime.UtcNow > deadline)
+            {
+                throw new TimeoutException($"Waited {patience.TotalMinutes} minutes for {what}.\n{string.Join("\n---\n", processes.Select(process => process.Output))}");
+            }
+            await Task.Delay(100);
+        }
+    }
+
     /// <summary>
     /// Waits until the process has written <paramref name="text"/>, and fails if it never does. The app
     /// logs from a background queue, so a line can arrive after the response it belongs to.

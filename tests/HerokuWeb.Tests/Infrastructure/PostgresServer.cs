@@ -261,11 +261,7 @@ public sealed class PostgresServer : IAsyncDisposable
             await RunAsServerUserAsync(Path.Combine(_binaries, "initdb"),
                 ["-D", DataDirectory, "-U", superuser, "--auth-local=trust", $"--auth-host={hostAuthentication}", "-E", "UTF8", "--no-sync"]);
             _admin = new NpgsqlConnectionStringBuilder { Host = "localhost", Port = port, Username = superuser };
-            await RunAsServerUserAsync(Path.Combine(_binaries, "pg_ctl"),
-            [
-                "start", "-w", "-D", DataDirectory, "-l", Path.Combine(directory, "server.log"),
-                "-o", $"-p {port} -k {directory} -c listen_addresses=localhost -c fsync=off",
-            ]);
+            await StartServerAsync(port, chosen => $"-p {chosen} -k {directory} -c listen_addresses=localhost -c fsync=off");
             return;
         }
         // Passwords required, as on Heroku Postgres, so a wrong one is refused.
@@ -285,11 +281,31 @@ public sealed class PostgresServer : IAsyncDisposable
             SslMode = SslMode.Disable,
             Pooling = false,
         };
-        await RunAsServerUserAsync(Path.Combine(_binaries, "pg_ctl"),
-        [
-            "start", "-w", "-D", DataDirectory, "-l", Path.Combine(directory, "server.log"),
-            "-o", $"-p {port} -k {directory} -c listen_addresses=127.0.0.1 -c fsync=off -c synchronous_commit=off -c full_page_writes=off -c max_connections=200",
-        ]);
+        await StartServerAsync(port, chosen =>
+            $"-p {chosen} -k {directory} -c listen_addresses=127.0.0.1 -c fsync=off -c synchronous_commit=off -c full_page_writes=off -c max_connections=200");
+    }
+
+    // Ports.Free only finds a port that was free: another process may take it before the server binds it. Then the
+    // server tries another; any other failure is reported with the server's own log, which says why.
+    private async Task StartServerAsync(int port, Func<int, string> options)
+    {
+        var log = Path.Combine(_directory!.Path, "server.log");
+        for (var attempt = 1; ; attempt++)
+        {
+            var result = await RunAsServerUserAsync(Path.Combine(_binaries!, "pg_ctl"), ["start", "-w", "-D", DataDirectory, "-l", log, "-o", options(port)], check: false);
+            if (result.ExitCode == 0)
+            {
+                _admin.Port = port;
+                return;
+            }
+            var written = File.Exists(log) ? await File.ReadAllTextAsync(log) : "(no log)";
+            if (attempt < 4 && written.Contains("Address already in use", StringComparison.Ordinal))
+            {
+                port = Ports.Free();
+                continue;
+            }
+            throw new InvalidOperationException($"PostgreSQL did not start on port {port}:\n{result}\n--- server.log ---\n{written}");
+        }
     }
 
     private string DataDirectory => Path.Combine(_directory!.Path, "data");
@@ -305,7 +321,7 @@ public sealed class PostgresServer : IAsyncDisposable
     private static bool IsRoot => Environment.UserName == "root";
 
     // initdb and the server refuse to run as root: as root, run them as the postgres user.
-    private async Task RunAsServerUserAsync(string program, string[] arguments, bool check = true)
+    private async Task<ProcessResult> RunAsServerUserAsync(string program, string[] arguments, bool check = true)
     {
         var result = IsRoot
             ? await ProcessRunner.RunAsync("runuser", ["-u", "postgres", "--", program, .. arguments], _directory!.Path)
@@ -314,6 +330,7 @@ public sealed class PostgresServer : IAsyncDisposable
         {
             result.EnsureSuccess();
         }
+        return result;
     }
 
     private static string? FindBinaries()
