@@ -227,12 +227,8 @@ public sealed class TelemetryTests(PostgresServer postgres)
     {
         await using var receiver = await OtlpGrpcReceiver.StartAsync();
         var requestId = NewRequestId();
-        var settings = SettingsReader.Read(TestSettings.Configuration(new Dictionary<string, string?>
-        {
-            ["OTEL_EXPORTER_OTLP_ENDPOINT"] = receiver.Endpoint,
-            ["OTEL_EXPORTER_OTLP_PROTOCOL"] = "grpc",
-            ["OTEL_EXPORTER_OTLP_HEADERS"] = $"x-api-key={ApiKey}",
-        }), env => new TelemetrySettings(env));
+        var settings = Settings(null, ("OTEL_EXPORTER_OTLP_ENDPOINT", receiver.Endpoint), ("OTEL_EXPORTER_OTLP_PROTOCOL", "grpc"),
+            ("OTEL_EXPORTER_OTLP_HEADERS", $"x-api-key={ApiKey}"));
         var app = App(settings, app => app.MapGet("/grpc/{id}", (string id, ILoggerFactory loggers) =>
         {
             loggers.CreateLogger("Shop.Orders").LogInformation("Order {OrderId} placed", id);

@@ -82,6 +82,20 @@ public sealed partial class TelemetrySettings(SettingsReader env)
     /// <summary>Whether anything is exported: an endpoint is set, the SDK is not disabled, and a signal is sent.</summary>
     public bool Enabled => Endpoint is not null && !Disabled && (Traces || Metrics || Logs);
 
+    /// <summary>Where OTLP/HTTP posts a signal: its path (<c>v1/traces</c>…) under the endpoint, as every SDK does.</summary>
+    internal Uri SignalUrl(string path) => new(Endpoint!.AbsoluteUri.TrimEnd('/') + "/" + path);
+
+    /// <summary>A client that sends <see cref="Headers"/> with every request, as the exporter and <c>check</c> post.</summary>
+    internal HttpClient CreateClient(TimeSpan timeout)
+    {
+        var client = new HttpClient { Timeout = timeout };
+        foreach (var (name, value) in Headers)
+        {
+            client.DefaultRequestHeaders.TryAddWithoutValidation(name, value);
+        }
+        return client;
+    }
+
     /// <summary>
     /// The resource every signal carries: <c>service.name</c> (<c>OTEL_SERVICE_NAME</c>, else <c>HEROKU_APP_NAME</c>,
     /// else <paramref name="applicationName"/>), <c>service.version</c> (<c>HEROKU_RELEASE_VERSION</c>, else

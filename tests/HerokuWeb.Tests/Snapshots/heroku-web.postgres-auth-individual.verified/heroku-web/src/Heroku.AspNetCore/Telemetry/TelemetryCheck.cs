@@ -38,13 +38,8 @@ internal sealed class TelemetryCheck(TelemetrySettings settings) : IDeployCheck
     // headers, as the exporter posts. gRPC: a connection, with TLS for https, as a call would open.
     private async Task<string?> ProblemAsync(Uri endpoint)
     {
-        using var client = new HttpClient { Timeout = Timeout };
-        foreach (var (name, value) in settings.Headers)
-        {
-            client.DefaultRequestHeaders.TryAddWithoutValidation(name, value);
-        }
         var grpc = settings.Protocol == TelemetryProtocol.Grpc;
-        var url = grpc ? endpoint : new Uri(endpoint.AbsoluteUri.TrimEnd('/') + "/v1/traces");
+        var url = grpc ? endpoint : settings.SignalUrl("v1/traces");
         try
         {
             if (grpc)
@@ -58,6 +53,7 @@ internal sealed class TelemetryCheck(TelemetrySettings settings) : IDeployCheck
                 }
                 return null;
             }
+            using var client = settings.CreateClient(Timeout);
             using var content = new ByteArrayContent([]);
             content.Headers.ContentType = new MediaTypeHeaderValue("application/x-protobuf");
             using var response = await client.PostAsync(url, content);

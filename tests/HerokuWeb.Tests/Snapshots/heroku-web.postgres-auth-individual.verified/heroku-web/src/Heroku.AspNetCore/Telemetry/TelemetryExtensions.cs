@@ -103,23 +103,14 @@ public static class TelemetryExtensions
     // which it parses its own way (it decodes before it splits the pairs) and would read from the environment again.
     private static void Export(OtlpExporterOptions options, TelemetrySettings settings, string httpPath)
     {
-        var endpoint = settings.Endpoint!;
 #pragma warning disable CS0618 // gRPC is marked obsolete only for .NET Framework and .NET Standard.
         options.Protocol = settings.Protocol == TelemetryProtocol.Grpc ? OtlpExportProtocol.Grpc : OtlpExportProtocol.HttpProtobuf;
 #pragma warning restore CS0618
-        // Like every SDK, OTLP/HTTP posts each signal to its path under the base URL; gRPC takes the base URL itself.
-        options.Endpoint = settings.Protocol == TelemetryProtocol.HttpProtobuf ? new Uri(endpoint.AbsoluteUri.TrimEnd('/') + "/" + httpPath) : endpoint;
+        // OTLP/HTTP posts each signal to its path under the base URL; gRPC takes the base URL itself.
+        options.Endpoint = settings.Protocol == TelemetryProtocol.HttpProtobuf ? settings.SignalUrl(httpPath) : settings.Endpoint!;
         options.Headers = null;
         var timeout = TimeSpan.FromMilliseconds(options.TimeoutMilliseconds);
-        options.HttpClientFactory = () =>
-        {
-            var client = new HttpClient { Timeout = timeout };
-            foreach (var (name, value) in settings.Headers)
-            {
-                client.DefaultRequestHeaders.TryAddWithoutValidation(name, value);
-            }
-            return client;
-        };
+        options.HttpClientFactory = () => settings.CreateClient(timeout);
     }
 
     /// <summary>
